@@ -1,0 +1,74 @@
+// Package compat is the format-neutral half of schema compatibility: the
+// compatibility levels, the Problem a checker reports, the Format interface
+// each schema language implements, and Check, which owns direction and
+// transitivity once for every format.
+//
+// It must not know any schema syntax: Avro, Protobuf and JSON Schema live in
+// the sub-packages, each behind Format. It imports only the standard library.
+package compat
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Format is one schema language. Implementations are stateless values handed
+// to the registry by main; they must be safe for concurrent use.
+type Format interface {
+	// Type is the Confluent schemaType: "AVRO", "PROTOBUF" or "JSON".
+	Type() string
+
+	// Parse parses and validates text. refs holds every schema text reachable
+	// through the schema's references, dependencies before their dependents,
+	// each under the name the referring schema uses for it (an Avro full name,
+	// a Protobuf import path, a JSON Schema $ref URL). A syntax or validation
+	// error is returned as a *ParseError.
+	Parse(text string, refs []Reference) (Schema, error)
+
+	// Compatible reports what stops a reader using schema reader from reading
+	// data written with schema writer. Both come from this Format's Parse. An
+	// empty result means compatible.
+	Compatible(reader, writer Schema) []Problem
+}
+
+// Schema is a parsed schema of one Format.
+type Schema interface {
+	// Canonical is the text stored and served: the schema re-serialised from
+	// its parsed form, so that cosmetic differences (white space) vanish,
+	// while documentation and custom properties are kept.
+	Canonical() string
+	// Normalized is the canonical text further normalised (normalize=true):
+	// names fully qualified, keys and options sorted, semantic content only
+	// where the format defines that. Two schemas with equal Normalized forms
+	// describe the same data.
+	Normalized() string
+}
+
+// Reference is a schema another schema depends on, with its text resolved.
+type Reference struct {
+	Name   string // as the referring schema names it
+	Schema string // the referenced schema's canonical text
+}
+
+// ParseError is a schema that does not parse or validate. Message names what
+// is wrong and, where the parser knows it, where (Line and Column are 1-based,
+// 0 when unknown).
+type ParseError struct {
+	Type    string // the Format's Type
+	Message string
+	Line    int
+	Column  int
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("invalid %s schema at line %d, column %d: %s", e.Type, e.Line, e.Column, e.Message)
+	}
+	return fmt.Sprintf("invalid %s schema: %s", e.Type, e.Message)
+}
+
+// IsParseError reports whether err is, or wraps, a *ParseError.
+func IsParseError(err error) bool {
+	var pe *ParseError
+	return errors.As(err, &pe)
+}
