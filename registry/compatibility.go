@@ -1,0 +1,160 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/charterhq/charter/compat"
+)
+
+// CompatibilityResult is the verdict of a compatibility check.
+type CompatibilityResult struct {
+	Compatible bool
+	Level      compat.Level
+	// Problems are the incompatibilities found with the first version that
+	// failed; OldVersion is that version and OldSchema its text.
+	Problems   []compat.Problem
+	OldVersion int
+	OldSchema  string
+}
+
+// Messages renders the result as Confluent's verbose messages: one per
+// problem, then the old version, the old schema and the settings.
+func (r CompatibilityResult) Messages() []string {
+	if r.Compatible {
+		return []string{}
+	}
+	msgs := make([]string, 0, len(r.Problems)+3)
+	for _, p := range r.Problems {
+		if p.Rule == ruleSchemaType {
+			msgs = append(msgs, p.Message)
+			continue
+		}
+		msgs = append(msgs, fmt.Sprintf("{errorType:'%s', description:'%s', path:'%s', direction:'%s'}", p.Rule, p.Message, p.Path, p.Direction))
+	}
+	old := r.OldSchema
+	if len(old) > 10*1024 {
+		old = old[:10*1024]
+	}
+	return append(msgs,
+		fmt.Sprintf("{oldSchemaVersion: %d}", r.OldVersion),
+		fmt.Sprintf("{oldSchema: '%s'}", old),
+		fmt.Sprintf("{validateFields: 'false', compatibility: '%s'}", r.Level))
+}
+
+func (r CompatibilityResult) details() string {
+	return "[" + strings.Join(r.Messages(), ", ") + "]"
+}
+
+const ruleSchemaType = "SCHEMA_TYPE_CHANGED"
+
+// CheckCompatibility tells whether req could be registered under subject, as
+// POST /compatibility/subjects/{subject}/versions[/{version}] does. version 0
+// compares with the versions the subject's level names (all live ones when
+// transitive), Latest with the newest live one, and a number with that live
+// version only (CodeVersionNotFound when it is missing or soft-deleted).
+// Nothing is stored and the mode is not consulted.
+func (s *Service) CheckCompatibility(ctx context.Context, subject string, version int, req SchemaRequest) (CompatibilityResult, error) {
+	cfg, err := s.effectiveConfig(ctx, subject)
+	if err != nil {
+		return CompatibilityResult{}, err
+	}
+	req.Normalize = req.Normalize || (cfg.Normalize != nil && *cfg.Normalize)
+	var against []Version
+	switch {
+	case version > 0:
+		v, err := s.store.Version(ctx, subject, version)
+		if err != nil || v.Deleted {
+			if err != nil && CodeOf(err) != CodeSubjectNotFound && CodeOf(err) != CodeVersionNotFound {
+				return CompatibilityResult{}, storeErr(err)
+			}
+			return CompatibilityResult{}, Errorf(CodeVersionNotFound, "Version %d not found.", version)
+		}
+		against = []Version{v}
+	default:
+		history, err := s.store.Versions(ctx, subject)
+		if err != nil && CodeOf(err) != CodeSubjectNotFound {
+			return CompatibilityResult{}, storeErr(err)
+		}
+		against = liveVersions(history)
+		if version == Latest && len(against) > 0 {
+			against = against[len(against)-1:]
+		}
+	}
+	c, err := s.prepare(ctx, subject, req)
+	if err != nil {
+		return CompatibilityResult{}, err
+	}
+	return s.check(ctx, cfg, c, against)
+}
+
+// check runs compat.Check for c against live versions at cfg's level.
+func (s *Service) check(ctx context.Context, cfg Config, c candidate, live []Version) (CompatibilityResult, error) {
+	result := CompatibilityResult{Compatible: true, Level: cfg.Compatibility}
+	live = inGroup(live, cfg.CompatibilityGroup, c.schema.Metadata)
+	if cfg.Compatibility == compat.None || len(live) == 0 {
+		return result, nil
+	}
+	// compat.Check needs one format; a type change fails against the
+	// versions it would be compared with, as in Confluent.
+	first := len(live) - 1
+	if cfg.Compatibility.Transitive() {
+		first = 0
+	}
+	history := make([]compat.Schema, 0, len(live))
+	compared := make([]Version, 0, len(live))
+	for i, v := range live {
+		if v.Schema.Type != c.schema.Type {
+			if i >= first {
+				result.Compatible = false
+				result.OldVersion, result.OldSchema = v.Version, v.Schema.Text
+				result.Problems = []compat.Problem{{Rule: ruleSchemaType, Message: "Incompatible because of different schema type"}}
+				return result, nil
+			}
+			continue
+		}
+		p, err := s.parsed(ctx, v.Schema)
+		if err != nil {
+			return result, fmt.Errorf("parse version %d of %q: %w", v.Version, v.Subject, err)
+		}
+		history = append(history, p)
+		compared = append(compared, v)
+	}
+	problems := compat.Check(c.format, cfg.Compatibility, c.parsed, history)
+	if len(problems) == 0 {
+		return result, nil
+	}
+	old := compared[problems[0].Against]
+	result.Compatible = false
+	result.Problems = problems
+	result.OldVersion, result.OldSchema = old.Version, old.Schema.Text
+	return result, nil
+}
+
+// inGroup keeps the versions in the candidate's compatibility group: those
+// whose metadata property named group equals the candidate's.
+func inGroup(live []Version, group string, metadata []byte) []Version {
+	if group == "" {
+		return live
+	}
+	want := groupValue(metadata, group)
+	kept := make([]Version, 0, len(live))
+	for _, v := range live {
+		if groupValue(v.Schema.Metadata, group) == want {
+			kept = append(kept, v)
+		}
+	}
+	return kept
+}
+
+func groupValue(metadata []byte, key string) string {
+	var m struct {
+		Properties map[string]string `json:"properties"`
+	}
+	if len(metadata) == 0 || json.Unmarshal(metadata, &m) != nil {
+		return ""
+	}
+	return m.Properties[key]
+}

@@ -1,0 +1,187 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+)
+
+// Register adds schema to subject as Confluent's POST
+// /subjects/{subject}/versions does, and returns the version that carries it.
+//
+// A schema the subject already has live comes back as it is: no new version,
+// no compatibility check and no mode check (so auto-registering producers keep
+// working against a READONLY registry). Otherwise the subject's mode must
+// allow writes, the schema must be compatible with the subject's live versions
+// at its effective level (CodeIncompatibleSchema), and it gets the ID its
+// content already has in the context or the next one. In IMPORT mode the
+// request's ID (and optional version) are used and no check is made.
+func (s *Service) Register(ctx context.Context, subject string, req SchemaRequest) (Version, error) {
+	if err := ValidateSubject(subject); err != nil {
+		return Version{}, err
+	}
+	cfg, err := s.effectiveConfig(ctx, subject)
+	if err != nil {
+		return Version{}, err
+	}
+	mode, err := s.effectiveMode(ctx, subject)
+	if err != nil {
+		return Version{}, err
+	}
+	req.Normalize = req.Normalize || (cfg.Normalize != nil && *cfg.Normalize)
+	if req.Schema == "" {
+		// An empty schema re-registers the latest one: Confluent's way of
+		// changing only metadata or rules.
+		latest, err := s.store.Version(ctx, subject, Latest)
+		if err != nil {
+			return Version{}, Errorf(CodeInvalidSchema, "Empty schema")
+		}
+		req.Schema, req.Type, req.References = latest.Schema.Text, latest.Schema.Type, latest.Schema.References
+	}
+	c, err := s.prepare(ctx, subject, req)
+	if err != nil {
+		return Version{}, err
+	}
+	_, name := SplitContext(subject)
+	ctxName := contextLabel(c.schema.Context)
+
+	decide := func(history []Version, existingID int) (NewVersion, error) {
+		live := liveVersions(history)
+		if existingID != 0 && (req.ID == 0 || req.ID == existingID) {
+			for i := len(live) - 1; i >= 0; i-- {
+				if live[i].Schema.ID != existingID {
+					continue
+				}
+				if req.Version == 0 || req.Version == live[i].Version || (req.Version == Latest && i == len(live)-1) {
+					return NewVersion{Existing: live[i].Version}, nil
+				}
+			}
+		}
+		switch {
+		case mode.readOnly():
+			return NewVersion{}, Errorf(CodeOperationNotPermitted, "Subject %s in context %s is in read-only mode", name, ctxName)
+		case mode.importing() && req.ID <= 0:
+			return NewVersion{}, Errorf(CodeOperationNotPermitted, "Subject %s in context %s is not in read-write mode", name, ctxName)
+		case !mode.importing() && req.ID != 0:
+			return NewVersion{}, Errorf(CodeOperationNotPermitted, "Subject %s in context %s is not in import mode", name, ctxName)
+		}
+		next := 1
+		if len(history) > 0 {
+			next = history[len(history)-1].Version + 1
+		}
+		nv := NewVersion{Version: next, ID: existingID}
+		if mode.importing() {
+			nv.ID = req.ID
+			if req.Version > 0 {
+				for _, v := range history {
+					if v.Version == req.Version {
+						return NewVersion{}, Errorf(CodeOperationNotPermitted, "Subject %s already has version %d", name, req.Version)
+					}
+				}
+				nv.Version = req.Version
+			}
+			return nv, nil
+		}
+		if req.Version > 0 && req.Version != next {
+			return NewVersion{}, Errorf(CodeInvalidSchema, "Version is not one more than previous version")
+		}
+		result, err := s.check(ctx, cfg, c, live)
+		if err != nil {
+			return NewVersion{}, err
+		}
+		if !result.Compatible {
+			return NewVersion{}, &Error{Code: CodeIncompatibleSchema, Message: fmt.Sprintf(
+				"Schema being registered is incompatible with an earlier schema for subject %q, details: %s", subject, result.details())}
+		}
+		return nv, nil
+	}
+	v, created, err := s.store.CreateVersion(ctx, subject, c.schema, decide)
+	if err != nil {
+		return Version{}, storeErr(err)
+	}
+	if created {
+		s.remember(v.Schema)
+		s.logger.InfoContext(ctx, "schema registered", "subject", subject, "version", v.Version, "id", v.Schema.ID, "type", v.Schema.Type)
+	}
+	return v, nil
+}
+
+// contextLabel is how Confluent prints a context in messages: empty for the
+// default one.
+func contextLabel(schemaContext string) string {
+	if schemaContext == DefaultContext {
+		return ""
+	}
+	return ":" + schemaContext + ":"
+}
+
+// Lookup finds the version of subject that carries schema, as POST
+// /subjects/{subject} does: by content identity first, then by meaning (the
+// normalised forms agree). Soft-deleted versions match only with deleted.
+// It returns CodeSubjectNotFound or CodeSchemaNotFound.
+func (s *Service) Lookup(ctx context.Context, subject string, req SchemaRequest, deleted bool) (Version, error) {
+	versions, err := s.store.Versions(ctx, subject)
+	if err != nil {
+		return Version{}, subjectErr(subject, err)
+	}
+	if !deleted {
+		versions = liveVersions(versions)
+	}
+	if len(versions) == 0 {
+		return Version{}, Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
+	}
+	cfg, err := s.effectiveConfig(ctx, subject)
+	if err != nil {
+		return Version{}, err
+	}
+	req.Normalize = req.Normalize || (cfg.Normalize != nil && *cfg.Normalize)
+	c, err := s.prepare(ctx, subject, req)
+	if err != nil {
+		return Version{}, err
+	}
+	for i := len(versions) - 1; i >= 0; i-- {
+		if versions[i].Schema.Fingerprint == c.schema.Fingerprint {
+			return versions[i], nil
+		}
+	}
+	want := c.parsed.Normalized()
+	for i := len(versions) - 1; i >= 0; i-- {
+		v := versions[i]
+		if v.Schema.Type != c.schema.Type || !sameReferences(v.Schema.References, c.schema.References) {
+			continue
+		}
+		if p, err := s.parsed(ctx, v.Schema); err == nil && p.Normalized() == want {
+			return v, nil
+		}
+	}
+	return Version{}, Errorf(CodeSchemaNotFound, "Schema not found")
+}
+
+func sameReferences(a, b []Reference) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func liveVersions(history []Version) []Version {
+	live := make([]Version, 0, len(history))
+	for _, v := range history {
+		if !v.Deleted {
+			live = append(live, v)
+		}
+	}
+	return live
+}
+
+// subjectErr turns the store's generic not-found into Confluent's message.
+func subjectErr(subject string, err error) error {
+	if CodeOf(err) == CodeSubjectNotFound {
+		return Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
+	}
+	return storeErr(err)
+}

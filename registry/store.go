@@ -1,0 +1,107 @@
+package registry
+
+import "context"
+
+// Store persists the registry's state. Its methods are whole domain
+// operations, each atomic; the rules deciding whether an operation is allowed
+// live in Service, and stores stay dumb. Implementations must be safe for
+// concurrent use, also by several processes sharing one database.
+//
+// Subjects are context-qualified strings (see SplitContext); schema IDs are
+// scoped by context.
+type Store interface {
+	// SchemaByID returns the schema with id in schemaContext, whether the
+	// versions carrying it are live or soft-deleted. It returns
+	// ErrSchemaNotFound (40403) when no version carries it.
+	SchemaByID(ctx context.Context, schemaContext string, id int) (Schema, error)
+
+	// SchemaByFingerprint returns the schema with that fingerprint in any
+	// context, ErrSchemaNotFound when none has it.
+	SchemaByFingerprint(ctx context.Context, fingerprint string) (Schema, error)
+
+	// SchemaUsage lists the versions, live and soft-deleted, that carry the
+	// schema id in schemaContext, ordered by subject then version. It
+	// returns an empty list when there are none.
+	SchemaUsage(ctx context.Context, schemaContext string, id int) ([]SubjectVersion, error)
+
+	// Subjects lists the subjects that have versions, sorted, with for each
+	// whether all its versions are soft-deleted.
+	Subjects(ctx context.Context) ([]SubjectVersion, error)
+
+	// Versions returns every version of subject, soft-deleted ones included,
+	// oldest first. It returns ErrSubjectNotFound (40401) when the subject
+	// has none.
+	Versions(ctx context.Context, subject string) ([]Version, error)
+
+	// Version returns one version of subject, soft-deleted or not; version
+	// may be Latest for the newest live one. It returns ErrSubjectNotFound
+	// (40401) when the subject has no versions and ErrVersionNotFound
+	// (40402) when it lacks this one.
+	Version(ctx context.Context, subject string, version int) (Version, error)
+
+	// ReferencedBy lists the versions whose schemas reference subject's
+	// version, soft-deleted ones included.
+	ReferencedBy(ctx context.Context, subject string, version int) ([]Version, error)
+
+	// CreateVersion adds schema (Context, Type, Text, References, Metadata,
+	// RuleSet and Fingerprint set; ID zero) to subject, atomically and
+	// serialised per subject across processes. Under that serialisation it
+	// calls decide with the subject's versions (soft-deleted included,
+	// oldest first) and the ID schema's fingerprint already has in its
+	// context (0 if none), and writes what decide returns; an error from
+	// decide is returned unchanged and nothing is written. created is false
+	// when decide chose an existing version.
+	CreateVersion(ctx context.Context, subject string, schema Schema, decide Decider) (v Version, created bool, err error)
+
+	// SoftDeleteVersions marks versions of subject deleted.
+	SoftDeleteVersions(ctx context.Context, subject string, versions []int) error
+
+	// PurgeVersions permanently deletes versions of subject. A schema no
+	// version carries any longer disappears (its ID is never reused), and a
+	// subject left with no version loses its config and mode.
+	PurgeVersions(ctx context.Context, subject string, versions []int) error
+
+	// Config returns the config of scope (GlobalScope, a context
+	// ":.ctx:", or a subject); ok is false when none is set.
+	Config(ctx context.Context, scope string) (c Config, ok bool, err error)
+	// SetConfig replaces the config of scope.
+	SetConfig(ctx context.Context, scope string, c Config) error
+	// DeleteConfig removes the config of scope, if any.
+	DeleteConfig(ctx context.Context, scope string) error
+
+	// Mode returns the mode of scope; ok is false when none is set.
+	Mode(ctx context.Context, scope string) (m Mode, ok bool, err error)
+	// SetMode sets the mode of scope.
+	SetMode(ctx context.Context, scope string, m Mode) error
+	// DeleteMode removes the mode of scope, if any.
+	DeleteMode(ctx context.Context, scope string) error
+
+	// Contexts lists the contexts that hold schemas, sorted.
+	Contexts(ctx context.Context) ([]string, error)
+
+	// MaxID returns the highest schema ID ever allocated in schemaContext, 0
+	// when none.
+	MaxID(ctx context.Context, schemaContext string) (int, error)
+}
+
+// Decider chooses, under the store's per-subject serialisation, what
+// CreateVersion writes. history is the subject's versions, soft-deleted
+// included, oldest first; existingID is the ID the new schema's fingerprint
+// already has in its context, 0 when it has none.
+type Decider func(history []Version, existingID int) (NewVersion, error)
+
+// NewVersion is what a Decider decides.
+type NewVersion struct {
+	// Existing, when non-zero, is the number of a version of the subject to
+	// return instead of creating one.
+	Existing int
+	// Version is the new version's number.
+	Version int
+	// ID is the schema ID to record. Zero asks the store to allocate the
+	// context's next ID; a non-zero one is used as given (an existing ID, or
+	// an imported one, past which the store moves the context's sequence).
+	// An ID never carries two contents: a given ID that already carries
+	// another fingerprint makes CreateVersion fail with
+	// CodeOperationNotPermitted (42205).
+	ID int
+}
