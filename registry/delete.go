@@ -11,7 +11,9 @@ func (s *Service) DeleteVersion(ctx context.Context, subject string, version int
 	if err := s.writable(ctx, subject); err != nil {
 		return 0, err
 	}
-	v, err := s.Version(ctx, subject, version, permanent)
+	// A numbered version is looked up soft-deleted or not, so that deleting
+	// it twice says so; "latest" means the newest live one.
+	v, err := s.Version(ctx, subject, version, version != Latest || permanent)
 	if err != nil {
 		return 0, err
 	}
