@@ -11,9 +11,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/charterhq/charter/compat"
 	"github.com/charterhq/charter/migrations"
 	"github.com/charterhq/charter/registry"
+	"github.com/charterhq/charter/registry/postgres"
+	"github.com/charterhq/charter/registry/postgres/postgrestest"
 	"github.com/charterhq/charter/registry/sqlite"
 )
 
@@ -275,6 +280,28 @@ func TestService_ConcurrentRegistrations(t *testing.T) {
 			t.Fatal(err)
 		}
 		services = append(services, registry.New(sqlite.New(db), []compat.Format{fieldList{}}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	}
+	raceRegistrations(t, services)
+}
+
+// TestService_ConcurrentRegistrationsPostgres is the same race through two
+// pools on one PostgreSQL database, as two Charter instances would run.
+func TestService_ConcurrentRegistrationsPostgres(t *testing.T) {
+	ctx := context.Background()
+	url := postgrestest.URL(t)
+	var services []*registry.Service
+	for range 2 {
+		pool, err := pgxpool.New(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pool.Close)
+		db := stdlib.OpenDBFromPool(pool)
+		t.Cleanup(func() { db.Close() })
+		if err := migrations.Apply(ctx, db, migrations.Postgres); err != nil {
+			t.Fatal(err)
+		}
+		services = append(services, registry.New(postgres.New(pool), []compat.Format{fieldList{}}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	}
 	raceRegistrations(t, services)
 }
