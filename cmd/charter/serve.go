@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/spf13/cobra"
+
+	"github.com/charterhq/charter/compat"
+	"github.com/charterhq/charter/compat/avro"
+	"github.com/charterhq/charter/compat/jsonschema"
+	"github.com/charterhq/charter/compat/protobuf"
+	"github.com/charterhq/charter/migrations"
+	"github.com/charterhq/charter/registry"
+	"github.com/charterhq/charter/registry/confluent"
+	registrypg "github.com/charterhq/charter/registry/postgres"
+	registrysqlite "github.com/charterhq/charter/registry/sqlite"
+)
+
+// serveConfig is charter serve's settings: each flag defaults from its
+// CHARTER_* environment variable.
+type serveConfig struct {
+	dataDir   string
+	httpAddr  string
+	database  string
+	kafkaAddr string
+	logFormat string
+	logLevel  string
+}
+
+func serveCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
+	var cfg serveConfig
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the registry: REST API on --http-addr, state in --data-dir or --database",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serve(cmd.Context(), cfg, stderr)
+		},
+	}
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.dataDir, "data-dir", env("CHARTER_DATA_DIR", "./charter-data"), "directory for the embedded store and log segments (CHARTER_DATA_DIR)")
+	f.StringVar(&cfg.httpAddr, "http-addr", env("CHARTER_HTTP_ADDR", ":8081"), "listen address of the REST API, /healthz and /metrics (CHARTER_HTTP_ADDR)")
+	f.StringVar(&cfg.database, "database", env("CHARTER_DATABASE", ""), "a postgres:// URL to use PostgreSQL; empty for SQLite in the data dir (CHARTER_DATABASE)")
+	f.StringVar(&cfg.kafkaAddr, "kafka-addr", env("CHARTER_KAFKA_ADDR", ":9092"), "listen address of the Kafka-protocol broker; empty disables it (CHARTER_KAFKA_ADDR)")
+	f.StringVar(&cfg.logFormat, "log-format", env("CHARTER_LOG_FORMAT", "text"), "log format: text or json (CHARTER_LOG_FORMAT)")
+	f.StringVar(&cfg.logLevel, "log-level", env("CHARTER_LOG_LEVEL", "info"), "log level: debug, info, warn or error (CHARTER_LOG_LEVEL)")
+	return cmd
+}
+
+func newLogger(cfg serveConfig, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch cfg.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", cfg.logFormat)
+}
+
+// serve runs the server until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
+	logger, err := newLogger(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	store, closeStore, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+
+	formats := []compat.Format{avro.Format{}, protobuf.Format{}, jsonschema.Format{}}
+	svc := registry.New(store, formats, logger)
+	api := confluent.New(svc, logger)
+	api.Version = version
+
+	ln, err := net.Listen("tcp", cfg.httpAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.httpAddr, err)
+	}
+	srv := &http.Server{
+		Handler:           newHTTPHandler(api, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	srv.Protocols = new(http.Protocols)
+	srv.Protocols.SetHTTP1(true)
+	srv.Protocols.SetUnencryptedHTTP2(true)
+	if cfg.kafkaAddr != "" {
+		logger.Warn("the bundled Kafka-protocol broker is not part of this build yet; --kafka-addr is ignored", "kafka_addr", cfg.kafkaAddr)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("charter serving", "http_addr", ln.Addr().String(), "version", version)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return nil
+}
+
+// openStore opens the configured database, migrates it, and returns the
+// registry store over it with the function that closes it.
+func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger) (registry.Store, func(), error) {
+	if strings.HasPrefix(cfg.database, "postgres://") || strings.HasPrefix(cfg.database, "postgresql://") {
+		pool, err := pgxpool.New(ctx, cfg.database)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--database: %w", err)
+		}
+		db := stdlib.OpenDBFromPool(pool)
+		if err := migrations.Apply(ctx, db, migrations.Postgres); err != nil {
+			db.Close()
+			pool.Close()
+			return nil, nil, fmt.Errorf("postgres: %w", err)
+		}
+		logger.Info("store: postgres", "host", pool.Config().ConnConfig.Host, "database", pool.Config().ConnConfig.Database)
+		return registrypg.New(pool), func() { db.Close(); pool.Close() }, nil
+	}
+	if cfg.database != "" {
+		return nil, nil, fmt.Errorf("--database must be empty (SQLite) or a postgres:// URL")
+	}
+	if err := os.MkdirAll(cfg.dataDir, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("--data-dir: %w", err)
+	}
+	path := filepath.Join(cfg.dataDir, "charter.db")
+	db, err := registrysqlite.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := migrations.Apply(ctx, db, migrations.SQLite); err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("sqlite: %w", err)
+	}
+	logger.Info("store: sqlite", "path", path)
+	return registrysqlite.New(db), func() { db.Close() }, nil
+}

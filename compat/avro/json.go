@@ -1,0 +1,194 @@
+package avro
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxDepth bounds JSON nesting. Deeper documents are rejected before any
+// recursive walk, so hostile input cannot exhaust the stack.
+const maxDepth = 1000
+
+// jsonKind is the kind of a decoded JSON value.
+type jsonKind uint8
+
+const (
+	jsonNull jsonKind = iota
+	jsonBool
+	jsonNumber
+	jsonString
+	jsonArray
+	jsonObject
+)
+
+// value is a decoded JSON value that, unlike map[string]any, remembers the
+// order of object members: Java Avro writes custom properties in the order it
+// read them, and the canonical text must do the same.
+type value struct {
+	kind    jsonKind
+	str     string // string contents, or a number's literal text
+	boolean bool
+	items   []*value
+	members []member
+}
+
+type member struct {
+	key string
+	val *value
+}
+
+// get returns the member named key, or nil.
+func (v *value) get(key string) *value {
+	if v == nil || v.kind != jsonObject {
+		return nil
+	}
+	for _, m := range v.members {
+		if m.key == key {
+			return m.val
+		}
+	}
+	return nil
+}
+
+// decode parses text as one JSON document. Syntax errors carry the line and
+// column of the offending character.
+func decode(text string) (*value, *positionError) {
+	if strings.TrimSpace(text) == "" {
+		return nil, &positionError{msg: "schema is empty"}
+	}
+	if off, ok := tooDeep(text); ok {
+		line, col := position(text, off)
+		return nil, &positionError{msg: fmt.Sprintf("JSON nesting deeper than %d levels", maxDepth), line: line, col: col}
+	}
+	if !json.Valid([]byte(text)) {
+		var scratch any
+		err := json.Unmarshal([]byte(text), &scratch)
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			off := int(se.Offset) - 1
+			if strings.Contains(se.Error(), "unexpected end") || off < 0 {
+				off = len(text)
+			}
+			line, col := position(text, off)
+			return nil, &positionError{msg: "invalid JSON: " + se.Error(), line: line, col: col}
+		}
+		return nil, &positionError{msg: "invalid JSON"}
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	v, err := readValue(dec)
+	if err != nil {
+		return nil, &positionError{msg: "invalid JSON: " + err.Error()}
+	}
+	return v, nil
+}
+
+// positionError is a decoding failure, positioned when the text is at fault.
+type positionError struct {
+	msg       string
+	line, col int
+}
+
+// readValue reads one value from a decoder already known to hold valid JSON
+// no deeper than maxDepth.
+func readValue(dec *json.Decoder) (*value, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case nil:
+		return &value{kind: jsonNull}, nil
+	case bool:
+		return &value{kind: jsonBool, boolean: t}, nil
+	case json.Number:
+		return &value{kind: jsonNumber, str: t.String()}, nil
+	case string:
+		return &value{kind: jsonString, str: t}, nil
+	case json.Delim:
+		if t == '[' {
+			v := &value{kind: jsonArray}
+			for dec.More() {
+				item, err := readValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				v.items = append(v.items, item)
+			}
+			_, err := dec.Token()
+			return v, err
+		}
+		v := &value{kind: jsonObject}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			key, _ := kt.(string)
+			val, err := readValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			v.set(key, val)
+		}
+		_, err := dec.Token()
+		return v, err
+	}
+	return nil, fmt.Errorf("unexpected token %v", tok)
+}
+
+// set adds a member or, like Jackson, replaces a duplicate key's value in
+// its first position.
+func (v *value) set(key string, val *value) {
+	for i := range v.members {
+		if v.members[i].key == key {
+			v.members[i].val = val
+			return
+		}
+	}
+	v.members = append(v.members, member{key, val})
+}
+
+// tooDeep reports the offset of the first bracket nested deeper than
+// maxDepth, scanning outside strings only.
+func tooDeep(text string) (int, bool) {
+	depth, inString, escaped := 0, false, false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case inString:
+			if escaped {
+				escaped = false
+			} else if c == '\\' {
+				escaped = true
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+			if depth > maxDepth {
+				return i, true
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return 0, false
+}
+
+// position converts a byte offset to a 1-based line and a 1-based column
+// counted in characters.
+func position(text string, off int) (line, col int) {
+	if off > len(text) {
+		off = len(text)
+	}
+	before := text[:off]
+	line = 1 + strings.Count(before, "\n")
+	lineStart := strings.LastIndexByte(before, '\n') + 1
+	return line, utf8.RuneCountInString(before[lineStart:]) + 1
+}
