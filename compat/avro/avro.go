@@ -20,8 +20,8 @@ import (
 // typeName is the Confluent schemaType of Avro schemas.
 const typeName = "AVRO"
 
-// Format is the Avro [compat.Format]. The zero value is ready to use and, holding
-// no state, is safe for concurrent use.
+// Format is the Avro [compat.Format]. The zero value is ready to use and,
+// holding no state, is safe for concurrent use.
 type Format struct{}
 
 var _ compat.Format = Format{}
@@ -40,8 +40,9 @@ type Schema struct {
 // which is what Confluent stores and serves.
 func (s *Schema) Canonical() string { return s.canonical }
 
-// Normalized returns the schema in the normalised form used for
-// normalize=true; see normalizedWriter.
+// Normalized returns the form used for normalize=true: Avro's Parsing
+// Canonical Form (full names, no namespace or doc, fixed key order) plus
+// defaults, aliases, order, enum defaults and logical types.
 func (s *Schema) Normalized() string { return s.normalized }
 
 // Parse parses text, after the references in refs (dependencies first), whose

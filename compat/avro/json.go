@@ -122,6 +122,9 @@ func readValue(dec *json.Decoder) (*value, error) {
 			return v, err
 		}
 		v := &value{kind: jsonObject}
+		// index makes duplicate detection linear; a hostile object with
+		// many keys would otherwise cost quadratic time.
+		index := map[string]int{}
 		for dec.More() {
 			kt, err := dec.Token()
 			if err != nil {
@@ -132,24 +135,19 @@ func readValue(dec *json.Decoder) (*value, error) {
 			if err != nil {
 				return nil, err
 			}
-			v.set(key, val)
+			// Like Jackson, a repeated key keeps its first position and
+			// takes the last value.
+			if i, dup := index[key]; dup {
+				v.members[i].val = val
+				continue
+			}
+			index[key] = len(v.members)
+			v.members = append(v.members, member{key, val})
 		}
 		_, err := dec.Token()
 		return v, err
 	}
 	return nil, fmt.Errorf("unexpected token %v", tok)
-}
-
-// set adds a member or, like Jackson, replaces a duplicate key's value in
-// its first position.
-func (v *value) set(key string, val *value) {
-	for i := range v.members {
-		if v.members[i].key == key {
-			v.members[i].val = val
-			return
-		}
-	}
-	v.members = append(v.members, member{key, val})
 }
 
 // tooDeep reports the offset of the first bracket nested deeper than

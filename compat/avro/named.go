@@ -36,12 +36,12 @@ func (b *builder) define(v *value, space string, k kind) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range aliases {
+	for i, a := range aliases {
 		if !strings.Contains(a, ".") && space != "" {
-			a = space + "." + a
+			aliases[i] = space + "." + a
 		}
-		n.aliases = appendUnique(n.aliases, a)
 	}
+	n.aliases = unique(aliases)
 	if b.names[n.full()] != nil {
 		return nil, fmt.Errorf("can't redefine: %s", n.full())
 	}
@@ -120,9 +120,7 @@ func (b *builder) field(v *value, space string) (*field, error) {
 	if err != nil {
 		return nil, fmt.Errorf("field %s: %w", f.name, err)
 	}
-	for _, a := range aliases {
-		f.aliases = appendUnique(f.aliases, a)
-	}
+	f.aliases = unique(aliases)
 	for _, m := range v.members {
 		if !fieldReserved(m.key) {
 			f.props = append(f.props, m)
@@ -200,13 +198,21 @@ func stringList(v *value, key string) ([]string, error) {
 	return out, nil
 }
 
-func appendUnique(list []string, s string) []string {
-	for _, have := range list {
-		if have == s {
-			return list
+// unique drops repeats, keeping first occurrences in order, as Java's
+// LinkedHashSet of aliases does.
+func unique(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	seen := make(map[string]bool, len(list))
+	out := list[:0]
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
 		}
 	}
-	return append(list, s)
+	return out
 }
 
 // validName applies the Avro name grammar [A-Za-z_][A-Za-z0-9_]*.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charterhq/charter/compat"
 	"github.com/charterhq/charter/compat/avro"
@@ -114,5 +115,31 @@ func TestParse_DefaultSearch(t *testing.T) {
 	_, err := avro.Format{}.Parse(text, nil)
 	if err == nil || !strings.Contains(err.Error(), "invalid default") {
 		t.Errorf("Parse = %v, want an invalid default", err)
+	}
+}
+
+// TestParse_LargeInputs feeds objects with many keys and many aliases,
+// which a quadratic duplicate check would take minutes over.
+func TestParse_LargeInputs(t *testing.T) {
+	t.Parallel()
+	const n = 50000
+	props := make([]string, n)
+	aliases := make([]string, n)
+	for i := range n {
+		props[i] = fmt.Sprintf(`"p%d":%d`, i, i)
+		aliases[i] = fmt.Sprintf(`"A%d"`, i)
+	}
+	text := fmt.Sprintf(`{"type":"record","name":"R","fields":[],%s,"aliases":[%s]}`,
+		strings.Join(props, ","), strings.Join(aliases, ","))
+	start := time.Now()
+	s, err := avro.Format{}.Parse(text, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Parse took %v", d)
+	}
+	if !strings.Contains(s.Canonical(), `"p49999":49999`) {
+		t.Error("custom properties lost")
 	}
 }

@@ -13,7 +13,7 @@ import (
 // Config implements registry.Store.
 func (s *Store) Config(ctx context.Context, scope string) (registry.Config, bool, error) {
 	var raw string
-	err := s.db.QueryRowContext(ctx, `SELECT config FROM configs WHERE scope = ?`, scope).Scan(&raw)
+	err := s.read.QueryRowContext(ctx, `SELECT config FROM configs WHERE scope = ?`, scope).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return registry.Config{}, false, nil
 	}
@@ -33,20 +33,18 @@ func (s *Store) SetConfig(ctx context.Context, scope string, c registry.Config) 
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO configs (scope, config) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET config = excluded.config`, scope, string(raw))
-	return err
+	return s.exec(ctx, `INSERT INTO configs (scope, config) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET config = excluded.config`, scope, string(raw))
 }
 
 // DeleteConfig implements registry.Store.
 func (s *Store) DeleteConfig(ctx context.Context, scope string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM configs WHERE scope = ?`, scope)
-	return err
+	return s.exec(ctx, `DELETE FROM configs WHERE scope = ?`, scope)
 }
 
 // Mode implements registry.Store.
 func (s *Store) Mode(ctx context.Context, scope string) (registry.Mode, bool, error) {
 	var m string
-	err := s.db.QueryRowContext(ctx, `SELECT mode FROM modes WHERE scope = ?`, scope).Scan(&m)
+	err := s.read.QueryRowContext(ctx, `SELECT mode FROM modes WHERE scope = ?`, scope).Scan(&m)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -55,12 +53,10 @@ func (s *Store) Mode(ctx context.Context, scope string) (registry.Mode, bool, er
 
 // SetMode implements registry.Store.
 func (s *Store) SetMode(ctx context.Context, scope string, m registry.Mode) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO modes (scope, mode) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode`, scope, string(m))
-	return err
+	return s.exec(ctx, `INSERT INTO modes (scope, mode) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode`, scope, string(m))
 }
 
 // DeleteMode implements registry.Store.
 func (s *Store) DeleteMode(ctx context.Context, scope string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM modes WHERE scope = ?`, scope)
-	return err
+	return s.exec(ctx, `DELETE FROM modes WHERE scope = ?`, scope)
 }

@@ -14,6 +14,11 @@ import (
 // SQLite's write lock from its first statement, so the decision and the write
 // see the same state, also against other processes.
 func (s *Store) CreateVersion(ctx context.Context, subject string, schema registry.Schema, decide registry.Decider) (registry.Version, bool, error) {
+	unlock, err := s.lockWriter(ctx)
+	if err != nil {
+		return registry.Version{}, false, err
+	}
+	defer unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return registry.Version{}, false, err
@@ -52,6 +57,30 @@ func (s *Store) CreateVersion(ctx context.Context, subject string, schema regist
 		return registry.Version{}, false, err
 	}
 	return registry.Version{Subject: subject, Version: nv.Version, CreatedAt: now.Truncate(1e6), Schema: schema}, true, nil
+}
+
+// lockWriter takes this process's write slot, so that its writers queue in
+// Go rather than meet at SQLite's lock, where a loser backs off by sleeping
+// (busy_timeout) and throughput collapses under concurrent registrations.
+// SQLite's lock still keeps other processes out.
+func (s *Store) lockWriter(ctx context.Context) (unlock func(), err error) {
+	select {
+	case s.writer <- struct{}{}:
+		return func() { <-s.writer }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// exec runs one writing statement in the write slot.
+func (s *Store) exec(ctx context.Context, query string, args ...any) error {
+	unlock, err := s.lockWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	_, err = s.db.ExecContext(ctx, query, args...)
+	return err
 }
 
 // placeSchema makes sure the schema row exists under an ID and returns it:
@@ -121,8 +150,7 @@ func (s *Store) SoftDeleteVersions(ctx context.Context, subject string, versions
 		return nil
 	}
 	args := append([]any{subject}, ints(versions)...)
-	_, err := s.db.ExecContext(ctx, `UPDATE versions SET deleted = 1 WHERE subject = ? AND version IN (`+placeholders(len(versions))+`)`, args...)
-	return err
+	return s.exec(ctx, `UPDATE versions SET deleted = 1 WHERE subject = ? AND version IN (`+placeholders(len(versions))+`)`, args...)
 }
 
 // PurgeVersions implements registry.Store.
@@ -130,6 +158,11 @@ func (s *Store) PurgeVersions(ctx context.Context, subject string, versions []in
 	if len(versions) == 0 {
 		return nil
 	}
+	unlock, err := s.lockWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
