@@ -1,6 +1,6 @@
 # Charter's developer commands. `make help` lists them.
 GO ?= go
-STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2025.1.1
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHTIME ?= 2s
 
 .PHONY: help run build test test-short bench lint generate fuzz

@@ -60,12 +60,11 @@ func (p *printer) print() (string, error) {
 		p.b.WriteByte('\n')
 	}
 	for _, imp := range imports {
-		switch {
-		case imp.IsPublic:
+		// "import weak" prints as a plain import: protobuf-go no longer
+		// gives weak imports any meaning.
+		if imp.IsPublic {
 			p.line("import public %q;", imp.Path())
-		case imp.IsWeak:
-			p.line("import weak %q;", imp.Path())
-		default:
+		} else {
 			p.line("import %q;", imp.Path())
 		}
 	}

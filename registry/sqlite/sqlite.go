@@ -55,7 +55,9 @@ type Store struct {
 var _ registry.Store = (*Store)(nil)
 
 // New returns a Store over db.
-func New(db *sql.DB) *Store { return &Store{db: db, read: &statements{db: db}, writer: make(chan struct{}, 1), Now: time.Now} }
+func New(db *sql.DB) *Store {
+	return &Store{db: db, read: &statements{db: db}, writer: make(chan struct{}, 1), Now: time.Now}
+}
 
 // queryer is what both *sql.DB and *sql.Tx offer for reads.
 type queryer interface {
