@@ -44,6 +44,14 @@ type Schema interface {
 	Normalized() string
 }
 
+// Locator is implemented by Schemas that can place a Problem's Path in the
+// text they were parsed from, so that tools such as `charter check` can
+// point at a file's line and column. Line and column are 1-based; ok is
+// false when the path names nothing in the text.
+type Locator interface {
+	Locate(path string) (line, column int, ok bool)
+}
+
 // Reference is a schema another schema depends on, with its text resolved.
 type Reference struct {
 	Name   string // as the referring schema names it

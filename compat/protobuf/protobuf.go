@@ -59,11 +59,11 @@ func (Format) Parse(text string, refs []compat.Reference) (s compat.Schema, err 
 			if berr != nil {
 				return nil, berr
 			}
-			return newSchema(bfd)
+			return newSchema(bfd, false)
 		}
 		return nil, perr
 	}
-	return newSchema(fd)
+	return newSchema(fd, true)
 }
 
 // compile runs protocompile over the main file of src and returns its

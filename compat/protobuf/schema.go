@@ -15,6 +15,9 @@ type schema struct {
 	file       protoreflect.FileDescriptor
 	canonical  string
 	normalized string
+	// fromText is set when file was compiled from .proto text, whose
+	// source locations Locate reports; a base64 descriptor has none.
+	fromText bool
 }
 
 var _ compat.Schema = (*schema)(nil)
@@ -22,7 +25,7 @@ var _ compat.Schema = (*schema)(nil)
 // newSchema prints both text forms up front: they are asked for on every
 // registration, and failing here turns a printer problem into a rejected
 // schema rather than a broken stored one.
-func newSchema(fd protoreflect.FileDescriptor) (compat.Schema, error) {
+func newSchema(fd protoreflect.FileDescriptor, fromText bool) (compat.Schema, error) {
 	fd = native(fd)
 	canonical, err := printCanonical(fd)
 	if err != nil {
@@ -32,7 +35,7 @@ func newSchema(fd protoreflect.FileDescriptor) (compat.Schema, error) {
 	if err != nil {
 		return nil, &compat.ParseError{Type: typeName, Message: "cannot print normalized schema: " + err.Error()}
 	}
-	return &schema{file: fd, canonical: canonical, normalized: normalized}, nil
+	return &schema{file: fd, canonical: canonical, normalized: normalized, fromText: fromText}, nil
 }
 
 // Canonical is the file re-printed in declaration order with comments and
