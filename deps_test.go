@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"registry/postgres":     {"registry", "github.com/jackc/pgx/v5"},
 	"registry/confluent":    {"registry", "compat"},
 	"registry/registrytest": {"registry", "compat"},
+	"check":                 {"compat", "go.yaml.in/yaml/v3"},
 	"migrations":            {},
 	"log":                   {},
 	"log/kafka":             {"log", "github.com/twmb/franz-go"},

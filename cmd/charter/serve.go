@@ -17,10 +17,6 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/spf13/cobra"
 
-	"github.com/charterhq/charter/compat"
-	"github.com/charterhq/charter/compat/avro"
-	"github.com/charterhq/charter/compat/jsonschema"
-	"github.com/charterhq/charter/compat/protobuf"
 	"github.com/charterhq/charter/migrations"
 	"github.com/charterhq/charter/registry"
 	"github.com/charterhq/charter/registry/confluent"
@@ -92,8 +88,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	}
 	defer closeStore()
 
-	formats := []compat.Format{avro.Format{}, protobuf.Format{}, jsonschema.Format{}}
-	svc := registry.New(store, formats, logger)
+	svc := registry.New(store, schemaFormats(), logger)
 	api := confluent.New(svc, logger)
 	api.Version = version
 
