@@ -34,7 +34,11 @@ type Schema struct {
 	root       *node
 	canonical  string
 	normalized string
+	text       string // as given to Parse, for Locate
+	rootOff    int    // the root schema's offset in text
 }
+
+var _ compat.Locator = (*Schema)(nil)
 
 // Canonical returns the schema as Java Avro's Schema.toString writes it,
 // which is what Confluent stores and serves.
@@ -62,7 +66,7 @@ func (Format) Parse(text string, refs []compat.Reference) (compat.Schema, error)
 			continue
 		}
 		names[ref.Name], texts[ref.Schema] = true, true
-		n, err := parseText(b, ref.Schema)
+		n, _, err := parseText(b, ref.Schema)
 		if err != nil {
 			// The position is in the reference's text, not the schema's,
 			// so it moves into the message.
@@ -82,7 +86,7 @@ func (Format) Parse(text string, refs []compat.Reference) (compat.Schema, error)
 		}
 	}
 	refDefined := append([]*node(nil), b.defined...)
-	root, perr := parseText(b, text)
+	root, rootOff, perr := parseText(b, text)
 	if perr != nil {
 		return nil, perr
 	}
@@ -93,23 +97,26 @@ func (Format) Parse(text string, refs []compat.Reference) (compat.Schema, error)
 		root:       root,
 		canonical:  canonical(root, refDefined),
 		normalized: normalized(root, true),
+		text:       text,
+		rootOff:    rootOff,
 	}, nil
 }
 
-// parseText decodes and builds one schema text into b.
-func parseText(b *builder, text string) (*node, *compat.ParseError) {
+// parseText decodes and builds one schema text into b. It returns the root
+// schema and its offset in text.
+func parseText(b *builder, text string) (*node, int, *compat.ParseError) {
 	v, perr := decode(text)
 	if perr != nil {
-		return nil, parseError(perr.msg, perr.line, perr.col)
+		return nil, 0, parseError(perr.msg, perr.line, perr.col)
 	}
 	if v.kind == jsonNull {
-		return nil, parseError("schema is JSON null", 0, 0)
+		return nil, 0, parseError("schema is JSON null", 0, 0)
 	}
 	n, err := b.build(v)
 	if err != nil {
-		return nil, parseError(err.Error(), 0, 0)
+		return nil, 0, parseError(err.Error(), 0, 0)
 	}
-	return n, nil
+	return n, v.off, nil
 }
 
 func parseError(msg string, line, col int) *compat.ParseError {

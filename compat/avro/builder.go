@@ -84,7 +84,7 @@ func (b *builder) lookup(name, space string) (*node, error) {
 }
 
 func (b *builder) union(v *value, space string) (*node, error) {
-	n := &node{kind: kindUnion}
+	n := &node{kind: kindUnion, branches: make([]*node, 0, len(v.items)), branchOffs: make([]int, 0, len(v.items))}
 	seen := map[string]bool{}
 	for _, item := range v.items {
 		br, err := b.parse(item, space)
@@ -103,6 +103,7 @@ func (b *builder) union(v *value, space string) (*node, error) {
 		}
 		seen[key] = true
 		n.branches = append(n.branches, br)
+		n.branchOffs = append(n.branchOffs, item.off)
 	}
 	return n, nil
 }
@@ -120,7 +121,7 @@ func (b *builder) container(v *value, space, typ string) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &node{kind: k, props: customProps(v, k)}
+	n := &node{kind: k, props: customProps(v, k), childOff: inner.off}
 	if k == kindArray {
 		n.items = child
 	} else {

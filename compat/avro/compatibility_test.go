@@ -50,8 +50,8 @@ func mustParse(t testing.TB, text string, refs []compat.Reference) compat.Schema
 func TestCompatible_Pairs(t *testing.T) {
 	t.Parallel()
 	pairs := loadPairs(t)
-	if len(pairs) < 60 {
-		t.Errorf("corpus has %d pairs, want at least 60", len(pairs))
+	if len(pairs) < 160 {
+		t.Errorf("corpus has %d pairs, want at least 160", len(pairs))
 	}
 	seen := map[string]bool{}
 	for _, tc := range pairs {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/charterhq/charter/compat"
 	"github.com/charterhq/charter/compat/avro"
 )
 
@@ -47,8 +48,23 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		assertFixedPoint(t, s, nil)
+		loc := s.(compat.Locator)
+		for _, path := range probePaths {
+			if line, col, ok := loc.Locate(path); ok && (line < 1 || col < 1) {
+				t.Errorf("Locate(%q) = %d, %d, true", path, line, col)
+			}
+		}
+		if line, col, ok := loc.Locate(""); !ok || line < 1 || col < 1 {
+			t.Errorf("Locate(\"\") = %d, %d, %v", line, col, ok)
+		}
 	})
 }
+
+// probePaths are paths FuzzParse locates in whatever parses.
+var probePaths = []string{"", "/", "/name", "/size", "/symbols", "/items", "/values", "/0", "/1",
+	"/0/name", "/1/size", "/1/symbols", "/items/0", "/values/1/fields/0/type", "/fields/0", "/fields/0/type",
+	"/fields/1/type/items", "/fields/0/type/1", "/fields/0/type/0/fields/0/type/values", "/2/fields/0/type/name",
+	"/fields/0/type/fields/0/type/fields/0/type/fields/0", "/0/0", "/fields/~1", "x", "//", "/fields/01"}
 
 // FuzzCompatible checks that Compatible never panics, and that a schema can
 // always read its own data.
@@ -73,6 +89,9 @@ func FuzzCompatible(f *testing.F) {
 		for _, p := range (avro.Format{}).Compatible(reader, writer) {
 			if p.Rule == "" || p.Path == "" || p.Path[0] != '/' || p.Message == "" {
 				t.Errorf("malformed problem %+v", p)
+			}
+			if line, col, ok := reader.(compat.Locator).Locate(p.Path); !ok || line < 1 || col < 1 {
+				t.Errorf("Locate(%q) = %d, %d, %v in %s", p.Path, line, col, ok, readerText)
 			}
 		}
 	})

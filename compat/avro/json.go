@@ -29,6 +29,7 @@ const (
 // read them, and the canonical text must do the same.
 type value struct {
 	kind    jsonKind
+	off     int    // byte offset in the text of the value's first character
 	str     string // string contents, or a number's literal text
 	boolean bool
 	items   []*value
@@ -79,7 +80,7 @@ func decode(text string) (*value, *positionError) {
 	}
 	dec := json.NewDecoder(strings.NewReader(text))
 	dec.UseNumber()
-	v, err := readValue(dec)
+	v, err := readValue(dec, text)
 	if err != nil {
 		return nil, &positionError{msg: "invalid JSON: " + err.Error()}
 	}
@@ -93,26 +94,27 @@ type positionError struct {
 }
 
 // readValue reads one value from a decoder already known to hold valid JSON
-// no deeper than maxDepth.
-func readValue(dec *json.Decoder) (*value, error) {
+// no deeper than maxDepth. text is what the decoder reads, for positions.
+func readValue(dec *json.Decoder, text string) (*value, error) {
+	off := valueStart(text, int(dec.InputOffset()))
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
 	}
 	switch t := tok.(type) {
 	case nil:
-		return &value{kind: jsonNull}, nil
+		return &value{kind: jsonNull, off: off}, nil
 	case bool:
-		return &value{kind: jsonBool, boolean: t}, nil
+		return &value{kind: jsonBool, boolean: t, off: off}, nil
 	case json.Number:
-		return &value{kind: jsonNumber, str: t.String()}, nil
+		return &value{kind: jsonNumber, str: t.String(), off: off}, nil
 	case string:
-		return &value{kind: jsonString, str: t}, nil
+		return &value{kind: jsonString, str: t, off: off}, nil
 	case json.Delim:
 		if t == '[' {
-			v := &value{kind: jsonArray}
+			v := &value{kind: jsonArray, off: off}
 			for dec.More() {
-				item, err := readValue(dec)
+				item, err := readValue(dec, text)
 				if err != nil {
 					return nil, err
 				}
@@ -121,7 +123,7 @@ func readValue(dec *json.Decoder) (*value, error) {
 			_, err := dec.Token()
 			return v, err
 		}
-		v := &value{kind: jsonObject}
+		v := &value{kind: jsonObject, off: off}
 		// index makes duplicate detection linear; a hostile object with
 		// many keys would otherwise cost quadratic time.
 		index := map[string]int{}
@@ -131,7 +133,7 @@ func readValue(dec *json.Decoder) (*value, error) {
 				return nil, err
 			}
 			key, _ := kt.(string)
-			val, err := readValue(dec)
+			val, err := readValue(dec, text)
 			if err != nil {
 				return nil, err
 			}
@@ -148,6 +150,21 @@ func readValue(dec *json.Decoder) (*value, error) {
 		return v, err
 	}
 	return nil, fmt.Errorf("unexpected token %v", tok)
+}
+
+// valueStart returns the offset of the value that follows off, the end of
+// the decoder's previous token: it skips the white space and the comma or
+// colon the decoder has not consumed yet.
+func valueStart(text string, off int) int {
+	for off < len(text) {
+		switch text[off] {
+		case ' ', '\t', '\n', '\r', ',', ':':
+			off++
+		default:
+			return off
+		}
+	}
+	return off
 }
 
 // tooDeep reports the offset of the first bracket nested deeper than

@@ -31,7 +31,8 @@ func (b *builder) define(v *value, space string, k kind) (*node, error) {
 			return nil, fmt.Errorf("invalid namespace %q: %v", space, err)
 		}
 	}
-	n := &node{kind: k, name: name, space: space, doc: optionalText(v, "doc"), props: customProps(v, k)}
+	n := &node{kind: k, name: name, space: space, doc: optionalText(v, "doc"), props: customProps(v, k),
+		off: v.off, nameOff: nameAttr.off}
 	aliases, err := stringList(v, "aliases")
 	if err != nil {
 		return nil, err
@@ -90,11 +91,12 @@ func (b *builder) field(v *value, space string) (*field, error) {
 	if err := validName(nameAttr.str); err != nil {
 		return nil, err
 	}
-	f := &field{name: nameAttr.str, doc: optionalText(v, "doc"), def: v.get("default"), order: "ascending"}
+	f := &field{name: nameAttr.str, doc: optionalText(v, "doc"), def: v.get("default"), order: "ascending", off: v.off}
 	t := v.get("type")
 	if t == nil {
 		return nil, fmt.Errorf("no type for field %s", f.name)
 	}
+	f.typeOff = t.off
 	typ, err := b.parse(t, space)
 	if err != nil {
 		return nil, err
@@ -152,6 +154,7 @@ func (b *builder) enum(v *value, space string) (*node, error) {
 		seen[s.str] = true
 		n.symbols = append(n.symbols, s.str)
 	}
+	n.symbolsOff = syms.off
 	if d := v.get("default"); d != nil {
 		if d.kind != jsonString || !seen[d.str] {
 			return nil, fmt.Errorf("enum %s: default %s is not one of its symbols", n.full(), compactJSON(d))
@@ -175,7 +178,7 @@ func (b *builder) fixed(v *value, space string) (*node, error) {
 	if err != nil || size < 0 {
 		return nil, fmt.Errorf("fixed %s: invalid size %s", n.full(), s.str)
 	}
-	n.size = int(size)
+	n.size, n.sizeOff = int(size), s.off
 	return n, nil
 }
 

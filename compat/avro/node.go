@@ -95,6 +95,17 @@ type node struct {
 	branches []*node
 
 	props []member // custom properties, in the order read
+
+	// Byte offsets in the schema text, for Locate. A named type's off is
+	// where it is defined (in a reference's text when fromRef); the other
+	// offsets are those of attribute values and of the schemas inside n,
+	// which for a named type used by name is where the name is written.
+	off        int
+	nameOff    int
+	sizeOff    int
+	symbolsOff int
+	childOff   int   // items or values
+	branchOffs []int // union branches
 }
 
 // full is the full name of a named type.
@@ -129,6 +140,8 @@ type field struct {
 	order   string // "ascending", "descending" or "ignore"
 	aliases []string
 	props   []member
+	off     int // the field object's offset in the schema text
+	typeOff int // the offset of its type
 }
 
 // Reserved attribute names are not custom properties. The sets are Java's

@@ -46,6 +46,8 @@ type Schema struct {
 	canonical  string
 	normalized string
 	root       *shape
+	text       string   // as given to Parse, for Locate
+	loc        *locator // built by the first Locate
 }
 
 // Canonical is the document as compact JSON with its keys in written order.
@@ -95,6 +97,8 @@ func (Format) Parse(text string, refs []compat.Reference) (compat.Schema, error)
 		canonical:  root.compact(false),
 		normalized: root.compact(true),
 		root:       b.build(root, scope{base: rootURL, draft: draftOf(root)}),
+		text:       text,
+		loc:        &locator{},
 	}, nil
 }
 

@@ -4,8 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charterhq/charter/compat"
 )
@@ -80,13 +82,64 @@ func FuzzCompatible(f *testing.F) {
 		if second := (Format{}).Compatible(sa, sb); !slices.Equal(first, second) {
 			t.Fatalf("not deterministic:\n%v\n%v", first, second)
 		}
-		Format{}.Compatible(sb, sa)
+		reverse := Format{}.Compatible(sb, sa)
 		for _, p := range first {
 			if p.Rule == "" || p.Path == "" || p.Message == "" {
 				t.Fatalf("incomplete problem %+v", p)
 			}
 		}
+		// Every reported path, compatible changes included, is located in
+		// both schemas without panicking.
+		d := newDiff()
+		d.compare(sb.(*Schema).root, sa.(*Schema).root)
+		for _, c := range d.changes {
+			checkLocate(t, sa.(*Schema), c.path)
+			checkLocate(t, sb.(*Schema), c.path)
+		}
+		for _, p := range append(first, reverse...) {
+			checkLocate(t, sa.(*Schema), p.Path)
+			checkLocate(t, sb.(*Schema), p.Path)
+		}
 	})
+}
+
+// FuzzLocate checks that Locate never panics, whatever the path, and that
+// what it reports lies in the text.
+//
+//	go test -run=^$ -fuzz=FuzzLocate -fuzztime=30s ./compat/jsonschema/
+func FuzzLocate(f *testing.F) {
+	paths := []string{"#/", "#", "#/properties/a", "#/items/1", "#/allOf/0/enum", "#/anyOf/1",
+		"#/required/a", "#/dependencies/a", "#/additionalItems", "#/definitions/a/properties/b", "#/$defs/n"}
+	for i, s := range seeds(f) {
+		f.Add(s, paths[i%len(paths)])
+	}
+	f.Add(locateDraft7, "#/properties/lines/items/properties/qty/minimum")
+	f.Add(locate2020, "#/properties/tree/allOf/0/properties/next/properties/value")
+	f.Fuzz(func(t *testing.T, text, path string) {
+		defer tooSlow(t, time.Now(), text, path)
+		s, err := Format{}.Parse(text, nil)
+		if err != nil {
+			return
+		}
+		checkLocate(t, s.(*Schema), path)
+	})
+}
+
+// checkLocate calls Locate and checks that a position it reports is in the
+// schema's text.
+func checkLocate(t *testing.T, s *Schema, path string) {
+	t.Helper()
+	line, col, ok := s.Locate(path)
+	if !ok {
+		if line != 0 || col != 0 {
+			t.Fatalf("Locate(%q) = %d, %d, false", path, line, col)
+		}
+		return
+	}
+	lines := strings.Split(s.text, "\n")
+	if line < 1 || line > len(lines) || col < 1 || col > utf8.RuneCountInString(lines[line-1]) {
+		t.Fatalf("Locate(%q) = %d:%d, outside the text %q", path, line, col, s.text)
+	}
 }
 
 // tooSlow fails an input that took more than two seconds: registry requests

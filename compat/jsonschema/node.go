@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxDepth bounds the nesting of a schema document. Registry input is
@@ -38,6 +39,7 @@ type node struct {
 	text    string // a string's value, or a number's literal as written
 	items   []*node
 	members []member
+	offset  int // byte offset in the decoded text of the value's first character
 }
 
 type member struct {
@@ -79,7 +81,7 @@ func (e *syntaxError) Error() string { return e.msg }
 func decode(text string) (*node, error) {
 	d := json.NewDecoder(strings.NewReader(text))
 	d.UseNumber()
-	n, err := decodeValue(d, 0)
+	n, err := decodeValue(d, text, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -89,28 +91,32 @@ func decode(text string) (*node, error) {
 	return n, nil
 }
 
-func decodeValue(d *json.Decoder, depth int) (*node, error) {
+// decodeValue decodes the next value of d, which reads text.
+func decodeValue(d *json.Decoder, text string, depth int) (*node, error) {
 	if depth > maxDepth {
 		return nil, &syntaxError{fmt.Sprintf("nesting deeper than %d levels", maxDepth), d.InputOffset()}
 	}
+	// InputOffset is the end of the previous token; only white space and
+	// separators lie between it and this value.
+	start := valueStart(text, d.InputOffset())
 	tok, err := d.Token()
 	if err != nil {
 		return nil, syntaxErr(d, err)
 	}
 	switch t := tok.(type) {
 	case nil:
-		return &node{kind: kindNull}, nil
+		return &node{kind: kindNull, offset: start}, nil
 	case bool:
-		return &node{kind: kindBool, boolean: t}, nil
+		return &node{kind: kindBool, boolean: t, offset: start}, nil
 	case json.Number:
-		return &node{kind: kindNumber, text: string(t)}, nil
+		return &node{kind: kindNumber, text: string(t), offset: start}, nil
 	case string:
-		return &node{kind: kindString, text: t}, nil
+		return &node{kind: kindString, text: t, offset: start}, nil
 	case json.Delim:
 		if t == '[' {
-			n := &node{kind: kindArray}
+			n := &node{kind: kindArray, offset: start}
 			for d.More() {
-				item, err := decodeValue(d, depth+1)
+				item, err := decodeValue(d, text, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -121,14 +127,14 @@ func decodeValue(d *json.Decoder, depth int) (*node, error) {
 			}
 			return n, nil
 		}
-		n := &node{kind: kindObject}
+		n := &node{kind: kindObject, offset: start}
 		for d.More() {
 			tok, err := d.Token()
 			if err != nil {
 				return nil, syntaxErr(d, err)
 			}
 			key, _ := tok.(string)
-			value, err := decodeValue(d, depth+1)
+			value, err := decodeValue(d, text, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -140,6 +146,21 @@ func decodeValue(d *json.Decoder, depth int) (*node, error) {
 		return n, nil
 	}
 	return nil, &syntaxError{"unexpected token", d.InputOffset()}
+}
+
+// valueStart skips the white space and separators from offset to the first
+// character of a value.
+func valueStart(text string, offset int64) int {
+	i := int(max(0, min(offset, int64(len(text)))))
+	for i < len(text) {
+		switch text[i] {
+		case ' ', '\t', '\n', '\r', ',', ':':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 // set adds a member. A repeated key keeps its first position and its last
@@ -165,7 +186,9 @@ func syntaxErr(d *json.Decoder, err error) error {
 	return &syntaxError{err.Error(), d.InputOffset()}
 }
 
-// lineColumn turns a byte offset into 1-based line and column (in bytes).
+// lineColumn turns a byte offset into 1-based line and column, the column
+// counted in characters (as the Avro format counts them), so that an editor
+// lands on the same spot whatever non-ASCII text precedes it on the line.
 func lineColumn(text string, offset int64) (line, col int) {
 	if offset > int64(len(text)) {
 		offset = int64(len(text))
@@ -175,7 +198,7 @@ func lineColumn(text string, offset int64) (line, col int) {
 	}
 	before := text[:offset]
 	line = strings.Count(before, "\n") + 1
-	col = int(offset) - strings.LastIndexByte(before, '\n')
+	col = utf8.RuneCountInString(before[strings.LastIndexByte(before, '\n')+1:]) + 1
 	return line, col
 }
 

@@ -3,7 +3,10 @@ package protobuf
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/charterhq/charter/compat"
 )
 
 // seedTexts is every schema text of the corpora.
@@ -41,6 +44,12 @@ func FuzzParse(f *testing.F) {
 		if p := (Format{}).Compatible(s, s); len(p) != 0 {
 			t.Errorf("schema incompatible with itself: %v\n%s", p, text)
 		}
+		checkLocate(t, s, text, string(s.(*schema).file.Package()), text)
+		for _, rs := range []RuleSet{Wire, WireJSON} {
+			if p := (Format{Rules: rs}).Compatible(s, s); len(p) != 0 {
+				t.Errorf("schema breaks itself under %s: %v\n%s", rs, p, text)
+			}
+		}
 	})
 }
 
@@ -52,6 +61,9 @@ func FuzzCompatible(f *testing.F) {
 			f.Add(p.Writer, p.Reader)
 		}
 	}
+	for _, p := range loadBufPairs(f) {
+		f.Add(p.Previous, p.Current)
+	}
 	f.Fuzz(func(t *testing.T, a, b string) {
 		sa, err := Format{}.Parse(a, nil)
 		if err != nil {
@@ -61,10 +73,33 @@ func FuzzCompatible(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, pr := range append(Format{}.Compatible(sa, sb), Format{}.Compatible(sb, sa)...) {
+		var all []compat.Problem
+		for _, f := range []Format{{}, {Rules: Wire}, {Rules: WireJSON}} {
+			all = append(all, f.Compatible(sa, sb)...)
+			all = append(all, f.Compatible(sb, sa)...)
+		}
+		for _, pr := range all {
 			if pr.Rule == "" || pr.Path == "" || pr.Message == "" {
 				t.Errorf("incomplete problem %#v", pr)
 			}
+			checkLocate(t, sa, a, pr.Path)
+			checkLocate(t, sb, b, pr.Path)
 		}
 	})
+}
+
+// checkLocate calls Locate on each path, which must not panic and, when it
+// answers, must point inside text.
+func checkLocate(t *testing.T, s compat.Schema, text string, paths ...string) {
+	t.Helper()
+	lines := strings.Split(text, "\n")
+	for _, p := range paths {
+		line, col, ok := s.(compat.Locator).Locate(p)
+		if !ok {
+			continue
+		}
+		if line < 1 || line > len(lines) || col < 1 {
+			t.Errorf("Locate(%q) = %d, %d outside the text", p, line, col)
+		}
+	}
 }

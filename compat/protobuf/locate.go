@@ -39,7 +39,7 @@ func (s *schema) Locate(path string) (line, column int, ok bool) {
 	locs := s.file.SourceLocations()
 	switch {
 	case d != nil:
-		loc = locs.ByDescriptor(d)
+		loc = locate(locs, d)
 	case path == string(s.file.Package()) || path == "(no package)":
 		loc = locs.ByPath(protoreflect.SourcePath{filePackageTag})
 		if len(loc.Path) == 0 {
@@ -207,4 +207,31 @@ func findIn(ms protoreflect.MessageDescriptors, es protoreflect.EnumDescriptors,
 		}
 	}
 	return nil
+}
+
+// locate finds d's declaration, or for an element without one (a map
+// entry message and its key and value fields, which the compiler makes up)
+// the map field that stands for it, else the nearest declared ancestor.
+func locate(locs protoreflect.SourceLocations, d protoreflect.Descriptor) protoreflect.SourceLocation {
+	for ; d != nil; d = d.Parent() {
+		if _, isFile := d.(protoreflect.FileDescriptor); isFile {
+			break
+		}
+		if loc := locs.ByDescriptor(d); len(loc.Path) > 0 {
+			return loc
+		}
+		if m, ok := d.(protoreflect.MessageDescriptor); ok && m.IsMapEntry() {
+			if parent, ok := m.Parent().(protoreflect.MessageDescriptor); ok {
+				fs := parent.Fields()
+				for i := range fs.Len() {
+					if f := fs.Get(i); f.IsMap() && f.Message().FullName() == m.FullName() {
+						if loc := locs.ByDescriptor(f); len(loc.Path) > 0 {
+							return loc
+						}
+					}
+				}
+			}
+		}
+	}
+	return protoreflect.SourceLocation{}
 }

@@ -22,9 +22,15 @@ import (
 	"github.com/charterhq/charter/compat"
 )
 
-// Format is the Protobuf compat.Format. The zero value is ready to use and,
-// holding no state, is safe for concurrent use.
-type Format struct{}
+// Format is the Protobuf compat.Format. The zero value is ready to use and
+// checks by Confluent's rules; Rules selects one of buf's stricter
+// categories instead. Format holds no mutable state, so it is safe for
+// concurrent use.
+type Format struct {
+	// Rules is the rule set Compatible applies: Confluent (the zero
+	// value, what the registry uses), Wire or WireJSON.
+	Rules RuleSet
+}
 
 var _ compat.Format = Format{}
 
@@ -104,14 +110,19 @@ func parseError(err error, main string) *compat.ParseError {
 }
 
 // Compatible reports what stops reader from reading data written with
-// writer, by Confluent's rules: writer is Confluent's "original" and reader
-// its "update". Only differences outside Confluent's compatible set are
-// returned.
-func (Format) Compatible(reader, writer compat.Schema) []compat.Problem {
+// writer. By Confluent's rules (the default) writer is Confluent's
+// "original" and reader its "update", and only differences outside
+// Confluent's compatible set are returned. By buf's Wire and WireJSON
+// categories writer is buf's "previous" (against) input and reader the
+// "current" one, and problems carry buf's rule IDs and messages.
+func (f Format) Compatible(reader, writer compat.Schema) []compat.Problem {
 	r, rok := reader.(*schema)
 	w, wok := writer.(*schema)
 	if !rok || !wok {
 		return []compat.Problem{{Rule: "SCHEMA_TYPE_MISMATCH", Message: "Both schemas must be Protobuf schemas."}}
+	}
+	if rules := f.Rules.ruleIDs(); rules != nil {
+		return bufCheck(w.file, r.file, rules)
 	}
 	var problems []compat.Problem
 	for _, d := range diffFiles(w.file, r.file, false) {
