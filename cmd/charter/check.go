@@ -9,11 +9,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/charterhq/charter/check"
+	"github.com/charterhq/charter/compat/protobuf"
 )
 
 func checkCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
 	var opts check.Options
-	var format string
+	var format, protobufRules string
 	cmd := &cobra.Command{
 		Use:   "check [FILE|DIR]...",
 		Short: "Check schema files for compatibility with a registry or a git ref, for CI",
@@ -25,6 +26,9 @@ deleted files fail, at the level from charter.yaml, --level, or BACKWARD).
 Files map to subjects through charter.yaml, --subject, or their names
 (<subject>.avsc|.proto|.json). Without FILE arguments every mapped file is checked.
 
+--protobuf-rules WIRE or WIRE_JSON checks .proto files with buf's breaking-change
+categories of those names, reported with buf's rule IDs, instead of Confluent's rules.
+
 Exit status: 0 compatible, 1 incompatible, 2 usage, parse or connection error.`,
 		Example: `  charter check --against main
   charter check --against origin/main --format github schemas/
@@ -33,8 +37,17 @@ Exit status: 0 compatible, 1 incompatible, 2 usage, parse or connection error.`,
 			if err := check.ValidFormat(format); err != nil {
 				return usageError(err)
 			}
+			rules, err := protobuf.ParseRuleSet(protobufRules)
+			if err != nil {
+				return usageError(fmt.Errorf("--protobuf-rules: %w", err))
+			}
 			opts.Files = args
 			opts.Formats = schemaFormats()
+			for i, f := range opts.Formats {
+				if f.Type() == "PROTOBUF" {
+					opts.Formats[i] = protobuf.Format{Rules: rules}
+				}
+			}
 			report, err := check.Run(cmd.Context(), opts)
 			var usage *check.UsageError
 			switch {
@@ -67,6 +80,7 @@ Exit status: 0 compatible, 1 incompatible, 2 usage, parse or connection error.`,
 	f.StringVar(&opts.Level, "level", "", "compatibility level for --against when charter.yaml names none (default BACKWARD)")
 	f.StringVar(&opts.Dir, "dir", ".", "the repository directory holding charter.yaml; FILE arguments are relative to it")
 	f.StringVar(&format, "format", "text", "report format: "+check.Formats)
+	f.StringVar(&protobufRules, "protobuf-rules", "CONFLUENT", "Protobuf rules for --against: CONFLUENT (the registry's), or buf's stricter WIRE or WIRE_JSON")
 	return cmd
 }
 

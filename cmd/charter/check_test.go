@@ -229,6 +229,12 @@ func TestCheckAgainstRef(t *testing.T) {
 		t.Errorf("markdown report for schemas/ is wrong:\n%s", out)
 	}
 
+	// buf's WIRE_JSON category, with buf's rule IDs.
+	out, _, code = runCheck(t, nil, "--dir", dir, "--against", "main", "--protobuf-rules", "wire_json", "--format", "json", "proto")
+	if got := statuses(decodeReport(t, out)); code != 1 || got["proto/payment.proto"] != "incompatible FIELD_WIRE_JSON_COMPATIBLE_TYPE@6" {
+		t.Errorf("--protobuf-rules wire_json: exit %d, %v", code, got)
+	}
+
 	// NONE accepts the changes, but not the deleted file.
 	out, _, code = runCheck(t, nil, "--dir", dir, "--against", "main", "--level", "NONE", "--format", "json")
 	if got := statuses(decodeReport(t, out)); code != 1 || got["schemas/orders-value.avsc"] != "compatible" || got["schemas/legacy.avsc"] != "deleted FILE_DELETED" {
@@ -294,6 +300,7 @@ schemas:
 		{"bad url", []string{"--dir", dir, "--registry", "localhost:8081"}, "want an http:// or https:// URL"},
 		{"subject for many", []string{"--dir", dir, "--against", "main", "--subject", "x"}, "--subject names the subject of one file"},
 		{"unknown flag", []string{"--frobnicate"}, "unknown flag"},
+		{"bad rules", []string{"--dir", dir, "--against", "main", "--protobuf-rules", "FILE"}, "--protobuf-rules"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, stderr, code := runCheck(t, nil, tc.args...)
