@@ -1,0 +1,60 @@
+// Package kafka is the Kafka wire-protocol server of Charter's bundled
+// broker: one node that is controller, leader of every partition and
+// coordinator of every group, serving franz-go, librdkafka (kcat), kafkajs
+// and the Java client over the log package, and enforcing on produce that
+// records carry registered schema IDs.
+//
+// Requests and responses are decoded and encoded by franz-go's kmsg. It
+// knows the log and the small Schemas interface below; nothing of SQL, HTTP
+// or schema formats.
+package kafka
+
+// THIS FILE IS THE AGREED API between the server (server.go and the
+// per-API files), the group coordinator (group*.go) and enforcement
+// (enforce*.go). Bodies here are placeholders until implemented.
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+
+	"github.com/charterhq/charter/log"
+)
+
+// Schemas is what enforcement needs from the schema registry. main hands
+// in an implementation over registry.Service; it may be remote later.
+type Schemas interface {
+	// SubjectsOf returns the subjects that have a version (live or soft
+	// deleted) with schema ID id in the default context; none when the ID
+	// is unknown. IDs are immutable, so callers may cache answers.
+	SubjectsOf(ctx context.Context, id int) ([]string, error)
+}
+
+// Config is the broker's configuration.
+type Config struct {
+	NodeID         int32  // default 0
+	AdvertisedHost string // host clients are told to connect to; default: the listener's
+	AdvertisedPort int32  // default: the listener's port
+
+	AutoCreateTopics  bool  // create unknown topics on Metadata and Produce
+	DefaultPartitions int32 // for auto-created topics and CreateTopics with -1; default 1
+	// EnforceByDefault sets charter.value.schema.id.validation=true on new
+	// topics that do not say otherwise (internal topics never enforce).
+	EnforceByDefault bool
+	MaxRequestBytes  int32 // largest request frame accepted; default 100 MiB
+}
+
+// Server is the Kafka-protocol server.
+type Server struct{}
+
+// New returns a server over l. schemas may be nil when no topic enforces.
+func New(l *log.Log, schemas Schemas, cfg Config, logger *slog.Logger) (*Server, error) {
+	return nil, errors.New("kafka: not implemented")
+}
+
+// Serve accepts connections on ln until Close; it returns nil after Close.
+func (s *Server) Serve(ln net.Listener) error { return errors.New("kafka: not implemented") }
+
+// Close stops accepting, closes connections and waits for handlers.
+func (s *Server) Close() error { return nil }
