@@ -215,3 +215,20 @@ func (s *Service) Schemas(ctx context.Context, q SchemaQuery) ([]Version, error)
 	}
 	return out, nil
 }
+
+// SubjectsOf returns the subjects having a version, live or soft-deleted,
+// with schema ID id in the default context; none for an unknown ID. It is
+// what the broker asks before it stores a record carrying id.
+func (s *Service) SubjectsOf(ctx context.Context, id int) ([]string, error) {
+	usage, err := s.store.SchemaUsage(ctx, DefaultContext, id)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]string, 0, len(usage))
+	for _, u := range usage {
+		if len(out) == 0 || out[len(out)-1] != u.Subject {
+			out = append(out, u.Subject)
+		}
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -382,6 +383,35 @@ func raceRegistrations(t *testing.T, services []*registry.Service) {
 				}
 			}
 			prev = &v
+		}
+	}
+}
+
+func TestService_SubjectsOf(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	mustRegister(t, s, "b", "id")
+	mustRegister(t, s, "a", "id")
+	mustRegister(t, s, "a", "id,n?")
+	mustRegister(t, s, "a", "id") // already v1: no new version
+	mustRegister(t, s, ":.other:c", "id")
+	if _, err := s.DeleteVersion(ctx, "b", 1, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		id   int
+		want string
+	}{
+		{1, "a,b"}, // soft-deleted versions still count: their records exist
+		{2, "a"},
+		{99, ""},
+	} {
+		got, err := s.SubjectsOf(ctx, tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, ",") != tc.want {
+			t.Errorf("SubjectsOf(%d) = %v, want %s", tc.id, got, tc.want)
 		}
 	}
 }
