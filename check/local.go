@@ -77,18 +77,9 @@ func targetOf(cfg *config, opts Options, file string, files int) (target, error)
 }
 
 func compareWithRef(cur, old tree, cfg *config, formats map[string]compat.Format, file string, t target) (FileResult, error) {
-	res := FileResult{Path: file, Subject: t.subject, Format: t.format, Level: t.level, Status: Compatible}
-	f, ok := formats[t.format]
-	if !ok {
-		return res, usageErrorf("%s: no %s format in this build", file, t.format)
-	}
-	candidate, err := parseFile(cur, cfg, f, file)
-	if err != nil {
+	res, f, candidate, err := openFile(cur, cfg, formats, file, t)
+	if err != nil || res.Status == Invalid {
 		return res, err
-	}
-	if candidate.invalid != nil {
-		res.Status, res.Problems = Invalid, []Finding{parseFinding(candidate.invalid)}
-		return res, nil
 	}
 	previous, err := parseFile(old, cfg, f, file)
 	if err != nil {
@@ -106,6 +97,21 @@ func compareWithRef(cur, old tree, cfg *config, formats map[string]compat.Format
 		res.Status = Incompatible
 	}
 	return res, nil
+}
+
+// openFile starts a file's result: it finds the file's format and parses
+// the file from t, marking the result Invalid when it does not parse.
+func openFile(t tree, cfg *config, formats map[string]compat.Format, file string, tg target) (FileResult, compat.Format, parsed, error) {
+	res := FileResult{Path: file, Subject: tg.subject, Format: tg.format, Level: tg.level, Status: Compatible}
+	f, ok := formats[tg.format]
+	if !ok {
+		return res, nil, parsed{}, usageErrorf("%s: no %s format in this build", file, tg.format)
+	}
+	p, err := parseFile(t, cfg, f, file)
+	if err == nil && p.invalid != nil {
+		res.Status, res.Problems = Invalid, []Finding{parseFinding(p.invalid)}
+	}
+	return res, f, p, err
 }
 
 // parsed is a schema file read from a tree: its Schema, or why it did not

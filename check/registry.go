@@ -52,18 +52,10 @@ func againstRegistry(ctx context.Context, opts Options, cfg *config, formats map
 }
 
 func askRegistry(ctx context.Context, c *client, cur tree, cfg *config, formats map[string]compat.Format, file string, t target) (FileResult, error) {
-	res := FileResult{Path: file, Subject: t.subject, Format: t.format, Status: Compatible}
-	f, ok := formats[t.format]
-	if !ok {
-		return res, usageErrorf("%s: no %s format in this build", file, t.format)
-	}
-	candidate, err := parseFile(cur, cfg, f, file)
-	if err != nil {
+	t.level = "" // the registry's level applies, not charter.yaml's
+	res, _, candidate, err := openFile(cur, cfg, formats, file, t)
+	if err != nil || res.Status == Invalid {
 		return res, err
-	}
-	if candidate.invalid != nil {
-		res.Status, res.Problems = Invalid, []Finding{parseFinding(candidate.invalid)}
-		return res, nil
 	}
 	var level struct {
 		CompatibilityLevel string `json:"compatibilityLevel"`
