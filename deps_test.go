@@ -30,7 +30,7 @@ var allowed = map[string][]string{
 	"check":                 {"compat", "go.yaml.in/yaml/v3"},
 	"migrations":            {},
 	"log":                   {},
-	"log/kafka":             {"log", "github.com/twmb/franz-go"},
+	"log/kafka":             {"log", "github.com/twmb/franz-go", "github.com/klauspost/compress", "github.com/pierrec/lz4/v4"},
 }
 
 // wrapped lists libraries that only one package may import.

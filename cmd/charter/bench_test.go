@@ -1,17 +1,21 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/charterhq/charter/registry/postgres/postgrestest"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // The HTTP benchmarks are a load run over loopback: many concurrent
@@ -98,4 +102,67 @@ func benchRegister(b *testing.B, base string) {
 		body := fmt.Sprintf(`{"schema":"{\"type\":\"record\",\"name\":\"E\",\"fields\":[{\"name\":\"f%d_%d\",\"type\":\"int\",\"default\":0}]}"}`, r, i)
 		return expect200(c.Post(fmt.Sprintf("%s/subjects/bench-%d-value/versions", base, i%64), "application/json", strings.NewReader(body)))
 	})
+}
+
+// BenchmarkBrokerProcess drives a separate `charter serve` process the way
+// a producer fleet would — franz-go, 1 KiB records, acks=all, enforcement
+// on — and reports its throughput and the process's peak resident memory
+// (VmHWM), which must stay under 256 MiB.
+func BenchmarkBrokerProcess(b *testing.B) {
+	bin := buildBinary(b)
+	c := startChild(b, bin, "--data-dir", b.TempDir(), "--kafka-addr", "127.0.0.1:0")
+	defer c.kill()
+	if err := expect200(http.Post(c.base+"/subjects/load-value/versions", "application/json", strings.NewReader(`{"schema":"\"bytes\""}`))); err != nil {
+		b.Fatal(err)
+	}
+	client, err := kgo.NewClient(kgo.SeedBrokers(c.kafka), kgo.AllowAutoTopicCreation(), kgo.DefaultProduceTopic("load"),
+		kgo.RequiredAcks(kgo.AllISRAcks()), kgo.ProducerLinger(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer client.Close()
+	value := wireValue(1, strings.Repeat("x", 1024-5))
+	ctx := context.Background()
+	if err := client.ProduceSync(ctx, &kgo.Record{Value: value}).FirstErr(); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(value)))
+	b.ResetTimer()
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	for range b.N {
+		wg.Add(1)
+		client.Produce(ctx, &kgo.Record{Value: value}, func(_ *kgo.Record, err error) {
+			if err != nil {
+				failed.Add(1)
+			}
+			wg.Done()
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d produces failed", n)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(peakRSS(b, c.cmd.Process.Pid))/(1<<20), "peak-RSS-MiB")
+}
+
+// peakRSS reads a process's peak resident set size from /proc.
+func peakRSS(b *testing.B, pid int) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	b.Fatal("no VmHWM in /proc status")
+	return 0
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // buildBinary builds the pure-Go charter binary once per test run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "charter")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
@@ -29,11 +29,12 @@ func buildBinary(t *testing.T) string {
 
 // child is a charter serve process.
 type child struct {
-	cmd  *exec.Cmd
-	base string
+	cmd   *exec.Cmd
+	base  string // the REST API's base URL
+	kafka string // the broker's address, when it runs
 }
 
-func startChild(t *testing.T, bin string, args ...string) *child {
+func startChild(t testing.TB, bin string, args ...string) *child {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--http-addr", "127.0.0.1:0", "--kafka-addr", ""}, args...)...)
 	stderr, err := cmd.StderrPipe()
@@ -43,18 +44,22 @@ func startChild(t *testing.T, bin string, args ...string) *child {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	addr := make(chan string, 1)
+	started := make(chan *child, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			if m := addrLine.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
+				c := &child{cmd: cmd, base: "http://" + m[1]}
+				if k := kafkaAddrLine.FindStringSubmatch(sc.Text()); k != nil {
+					c.kafka = k[1]
+				}
+				started <- c
 			}
 		}
 	}()
 	select {
-	case a := <-addr:
-		return &child{cmd: cmd, base: "http://" + a}
+	case c := <-started:
+		return c
 	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("child did not start")

@@ -16,6 +16,19 @@ import (
 // ends, and the test fails if it did not stop cleanly.
 func startServer(t testing.TB, args ...string) string {
 	t.Helper()
+	base, _ := startCharter(t, args...)
+	return base
+}
+
+// startWithBroker is startServer with the Kafka-protocol broker on
+// 127.0.0.1:0; it returns the REST base URL and the broker's address.
+func startWithBroker(t testing.TB, args ...string) (base, kafkaAddr string) {
+	t.Helper()
+	return startCharter(t, append([]string{"--kafka-addr", "127.0.0.1:0"}, args...)...)
+}
+
+func startCharter(t testing.TB, args ...string) (base, kafkaAddr string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -25,7 +38,7 @@ func startServer(t testing.TB, args ...string) string {
 		pw.CloseWithError(err)
 		done <- err
 	}()
-	addr, err := waitForAddr(pr)
+	line, err := waitForServing(pr)
 	if err != nil {
 		cancel()
 		t.Fatalf("server did not start: %v", err)
@@ -36,19 +49,26 @@ func startServer(t testing.TB, args ...string) string {
 			t.Errorf("server stopped with %v", err)
 		}
 	})
-	return "http://" + addr
+	base = "http://" + addrLine.FindStringSubmatch(line)[1]
+	if m := kafkaAddrLine.FindStringSubmatch(line); m != nil {
+		kafkaAddr = m[1]
+	}
+	return base, kafkaAddr
 }
 
-var addrLine = regexp.MustCompile(`http_addr=(\S+)`)
+var (
+	addrLine      = regexp.MustCompile(`http_addr=(\S+)`)
+	kafkaAddrLine = regexp.MustCompile(`kafka_addr=(\S+)`)
+)
 
-// waitForAddr reads log lines until the server says where it listens, then
-// keeps draining the log in the background.
-func waitForAddr(r io.Reader) (string, error) {
+// waitForServing reads log lines until the server says where it listens,
+// returns that line, and keeps draining the log in the background.
+func waitForServing(r io.Reader) (string, error) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
-		if m := addrLine.FindStringSubmatch(sc.Text()); m != nil && strings.Contains(sc.Text(), "serving") {
+		if addrLine.MatchString(sc.Text()) && strings.Contains(sc.Text(), "serving") {
 			go io.Copy(io.Discard, r)
-			return m[1], nil
+			return sc.Text(), nil
 		}
 	}
 	if sc.Err() != nil {

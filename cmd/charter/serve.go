@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,12 @@ type serveConfig struct {
 	httpAddr  string
 	database  string
 	kafkaAddr string
+
+	kafkaAdvertisedAddr string
+	autoCreateTopics    bool
+	defaultPartitions   int32
+	enforceSchemaIDs    bool
+
 	logFormat string
 	logLevel  string
 }
@@ -39,7 +46,7 @@ func serveCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.C
 	var cfg serveConfig
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the registry: REST API on --http-addr, state in --data-dir or --database",
+		Short: "Run the registry (REST on --http-addr) and the Kafka-protocol broker (--kafka-addr)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return serve(cmd.Context(), cfg, stderr)
@@ -56,6 +63,10 @@ func serveCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.C
 	f.StringVar(&cfg.httpAddr, "http-addr", env("CHARTER_HTTP_ADDR", ":8081"), "listen address of the REST API, /healthz and /metrics (CHARTER_HTTP_ADDR)")
 	f.StringVar(&cfg.database, "database", env("CHARTER_DATABASE", ""), "a postgres:// URL to use PostgreSQL; empty for SQLite in the data dir (CHARTER_DATABASE)")
 	f.StringVar(&cfg.kafkaAddr, "kafka-addr", env("CHARTER_KAFKA_ADDR", ":9092"), "listen address of the Kafka-protocol broker; empty disables it (CHARTER_KAFKA_ADDR)")
+	f.StringVar(&cfg.kafkaAdvertisedAddr, "kafka-advertised-addr", env("CHARTER_KAFKA_ADVERTISED_ADDR", ""), "host:port Kafka clients are told to connect to; default: the listener's, localhost for an unspecified host (CHARTER_KAFKA_ADVERTISED_ADDR)")
+	f.BoolVar(&cfg.autoCreateTopics, "auto-create-topics", envBool(getenv, "CHARTER_AUTO_CREATE_TOPICS", true), "create unknown topics on Metadata and Produce (CHARTER_AUTO_CREATE_TOPICS)")
+	f.Int32Var(&cfg.defaultPartitions, "default-partitions", int32(envInt(getenv, "CHARTER_DEFAULT_PARTITIONS", 1)), "partitions of auto-created topics (CHARTER_DEFAULT_PARTITIONS)")
+	f.BoolVar(&cfg.enforceSchemaIDs, "enforce-schema-ids", envBool(getenv, "CHARTER_ENFORCE_SCHEMA_IDS", true), "new topics require record values to carry a schema ID registered under <topic>-value (CHARTER_ENFORCE_SCHEMA_IDS)")
 	f.StringVar(&cfg.logFormat, "log-format", env("CHARTER_LOG_FORMAT", "text"), "log format: text or json (CHARTER_LOG_FORMAT)")
 	f.StringVar(&cfg.logLevel, "log-level", env("CHARTER_LOG_LEVEL", "info"), "log level: debug, info, warn or error (CHARTER_LOG_LEVEL)")
 	return cmd
@@ -104,25 +115,62 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	srv.Protocols = new(http.Protocols)
 	srv.Protocols.SetHTTP1(true)
 	srv.Protocols.SetUnencryptedHTTP2(true)
+	attrs := []any{"http_addr", ln.Addr().String()}
+	var b *broker
 	if cfg.kafkaAddr != "" {
-		logger.Warn("the bundled Kafka-protocol broker is not part of this build yet; --kafka-addr is ignored", "kafka_addr", cfg.kafkaAddr)
+		if b, err = startBroker(cfg, svc, logger); err != nil {
+			ln.Close()
+			return err
+		}
+		attrs = append(attrs, "kafka_addr", b.ln.Addr().String())
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	logger.Info("charter serving", "http_addr", ln.Addr().String(), "version", version)
+	logger.Info("charter serving", append(attrs, "version", version)...)
 
+	var failed error
 	select {
 	case err := <-errc:
-		return fmt.Errorf("http server: %w", err)
+		failed = fmt.Errorf("http server: %w", err)
+	case err := <-brokerErrors(b):
+		failed = fmt.Errorf("kafka server: %w", err)
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("http shutdown: %w", err)
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) && failed == nil {
+		failed = fmt.Errorf("http shutdown: %w", err)
 	}
-	return nil
+	if b != nil {
+		if err := b.close(); err != nil && failed == nil {
+			failed = fmt.Errorf("kafka shutdown: %w", err)
+		}
+	}
+	return failed
+}
+
+// brokerErrors is the broker's Serve result, or a channel that never
+// delivers when the broker is off.
+func brokerErrors(b *broker) <-chan error {
+	if b == nil {
+		return nil
+	}
+	return b.errc
+}
+
+func envBool(getenv func(string) string, name string, def bool) bool {
+	if v, err := strconv.ParseBool(getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envInt(getenv func(string) string, name string, def int) int {
+	if v, err := strconv.Atoi(getenv(name)); err == nil {
+		return v
+	}
+	return def
 }
 
 // openStore opens the configured database, migrates it, and returns the

@@ -11,16 +11,9 @@ package kafka
 
 // THIS FILE IS THE AGREED API between the server (server.go and the
 // per-API files), the group coordinator (group*.go) and enforcement
-// (enforce*.go). Bodies here are placeholders until implemented.
+// (enforce*.go). Server, New, Serve and Close live in server.go.
 
-import (
-	"context"
-	"errors"
-	"log/slog"
-	"net"
-
-	"github.com/charterhq/charter/log"
-)
+import "context"
 
 // Schemas is what enforcement needs from the schema registry. main hands
 // in an implementation over registry.Service; it may be remote later.
@@ -44,17 +37,3 @@ type Config struct {
 	EnforceByDefault bool
 	MaxRequestBytes  int32 // largest request frame accepted; default 100 MiB
 }
-
-// Server is the Kafka-protocol server.
-type Server struct{}
-
-// New returns a server over l. schemas may be nil when no topic enforces.
-func New(l *log.Log, schemas Schemas, cfg Config, logger *slog.Logger) (*Server, error) {
-	return nil, errors.New("kafka: not implemented")
-}
-
-// Serve accepts connections on ln until Close; it returns nil after Close.
-func (s *Server) Serve(ln net.Listener) error { return errors.New("kafka: not implemented") }
-
-// Close stops accepting, closes connections and waits for handlers.
-func (s *Server) Close() error { return nil }

@@ -1,0 +1,428 @@
+package kafka
+
+// The server: listeners, connections, framing and dispatch.
+//
+// Each connection has two goroutines. The reader reads size-prefixed frames
+// (a frame larger than Config.MaxRequestBytes, a header kmsg cannot parse,
+// an unknown API key, a version outside versions.go or a malformed body
+// closes the connection, as Kafka does) and queues decoded requests; the
+// handler answers them one at a time, in order, so that a client may
+// pipeline requests and an idempotent producer's batches are appended in the
+// order sent. The one exception to "unsupported means close" is
+// ApiVersions: a version above ours gets the v0-format UNSUPPORTED_VERSION
+// answer of KIP-511 with our ranges, so that the client retries lower.
+//
+// Response headers are v1 (correlation ID and an empty tag section) for
+// flexible versions and v0 otherwise; ApiVersions' response header is
+// always v0. A produce with acks=0 gets no response. A panic in a handler
+// is logged and closes that connection only.
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"runtime/debug"
+	"strconv"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/kbin"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/charterhq/charter/log"
+)
+
+const (
+	defaultMaxRequestBytes = 100 << 20
+	// pipelineDepth is how many decoded requests a connection's reader may
+	// hold ahead of its handler; clients pipeline at most 5 produces.
+	pipelineDepth = 8
+	// maxKeptResponseBuffer bounds the response buffer a connection keeps
+	// for reuse; fetch responses of a few MiB are common.
+	maxKeptResponseBuffer = 16 << 20
+)
+
+// Server is the Kafka-protocol server.
+type Server struct {
+	log      *log.Log
+	cfg      Config
+	logger   *slog.Logger
+	enforcer *enforcer
+
+	ctx    context.Context // ends at Close; every connection's context derives from it
+	cancel context.CancelFunc
+
+	mu        sync.Mutex
+	self      node    // set by the first Serve
+	groups    *groups // started by the first Serve, which knows the advertised address
+	listeners map[net.Listener]struct{}
+	conns     map[net.Conn]struct{}
+	closed    bool
+	wg        sync.WaitGroup // connection goroutines
+}
+
+// New returns a server over l. schemas may be nil when no topic enforces.
+func New(l *log.Log, schemas Schemas, cfg Config, logger *slog.Logger) (*Server, error) {
+	if l == nil {
+		return nil, errors.New("kafka: nil log")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.DefaultPartitions <= 0 {
+		cfg.DefaultPartitions = 1
+	}
+	if cfg.MaxRequestBytes <= 0 {
+		cfg.MaxRequestBytes = defaultMaxRequestBytes
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Server{
+		log:       l,
+		cfg:       cfg,
+		logger:    logger,
+		enforcer:  newEnforcer(schemas, logger),
+		ctx:       ctx,
+		cancel:    cancel,
+		listeners: make(map[net.Listener]struct{}),
+		conns:     make(map[net.Conn]struct{}),
+	}, nil
+}
+
+// Serve accepts connections on ln until Close; it returns nil after Close.
+func (s *Server) Serve(ln net.Listener) error {
+	if err := s.start(ln); err != nil {
+		ln.Close()
+		if errors.Is(err, errServerClosed) {
+			return nil
+		}
+		return err
+	}
+	defer func() {
+		s.mu.Lock()
+		delete(s.listeners, ln)
+		s.mu.Unlock()
+	}()
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if s.ctx.Err() != nil {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			return fmt.Errorf("kafka: accept: %w", err)
+		}
+		if !s.track(c) {
+			c.Close()
+			return nil
+		}
+		go s.serveConn(c)
+	}
+}
+
+var errServerClosed = errors.New("kafka: server closed")
+
+// start registers ln and, on the first call, starts the group coordinator
+// with this node's advertised address, which defaults to ln's.
+func (s *Server) start(ln net.Listener) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errServerClosed
+	}
+	if s.groups == nil {
+		s.self = advertised(s.cfg, ln.Addr())
+		g, err := newGroups(s.log, s.self, s.logger)
+		if err != nil {
+			return fmt.Errorf("kafka: start group coordinator: %w", err)
+		}
+		s.groups = g
+	}
+	s.listeners[ln] = struct{}{}
+	return nil
+}
+
+// advertised is the node clients are told to connect to: the configured
+// host and port, else the listener's. A wildcard listener advertises
+// localhost; set Config.AdvertisedHost to be reachable from elsewhere.
+func advertised(cfg Config, addr net.Addr) node {
+	n := node{ID: cfg.NodeID, Host: cfg.AdvertisedHost, Port: cfg.AdvertisedPort}
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		host, port = "localhost", "9092"
+	}
+	if n.Host == "" {
+		n.Host = host
+		if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+			n.Host = "localhost"
+		}
+	}
+	if n.Port == 0 {
+		p, _ := strconv.Atoi(port)
+		n.Port = int32(p)
+	}
+	return n
+}
+
+func (s *Server) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+// Close stops accepting, closes connections and waits for handlers.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.cancel()
+	var err error
+	for ln := range s.listeners {
+		if cerr := ln.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
+			err = cerr
+		}
+	}
+	for c := range s.conns {
+		c.Close()
+	}
+	g := s.groups
+	s.mu.Unlock()
+
+	s.wg.Wait()
+	if g != nil {
+		g.close()
+	}
+	return err
+}
+
+// request is one decoded request frame.
+type request struct {
+	key      int16
+	version  int16
+	corr     int32
+	clientID string
+	kreq     kmsg.Request // nil for an ApiVersions above our range
+}
+
+// serveConn runs one connection until the client or the server ends it.
+func (s *Server) serveConn(c net.Conn) {
+	defer s.wg.Done()
+	defer func() {
+		c.Close()
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+	}()
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	remote := c.RemoteAddr().String()
+	logger := s.logger.With("remote", remote)
+
+	reqs := make(chan *request, pipelineDepth)
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		defer close(reqs)
+		// A read error ends the connection's context too, so that a long
+		// poll or a rebalance wait of a departed client stops early.
+		defer cancel()
+		s.readRequests(ctx, c, reqs, logger)
+	}()
+	defer func() {
+		// Unblock the reader (in Read or queueing) before waiting for it.
+		cancel()
+		c.Close()
+		<-readerDone
+	}()
+
+	var buf []byte
+	for r := range reqs {
+		resp, err := s.handle(ctx, r, remote, logger)
+		if err != nil {
+			logger.Warn("kafka: closing connection", "api", kmsg.NameForKey(r.key), "version", r.version, "client", r.clientID, "err", err)
+			return
+		}
+		if resp == nil { // acks=0 produce
+			continue
+		}
+		buf = appendResponse(buf[:0], r, resp)
+		if _, err := c.Write(buf); err != nil {
+			logger.Debug("kafka: write response", "err", err)
+			return
+		}
+		if cap(buf) > maxKeptResponseBuffer {
+			buf = nil // do not pin a very large fetch response per idle connection
+		}
+	}
+}
+
+// readRequests reads and decodes frames into reqs until the connection
+// fails, a frame is bad, or ctx ends.
+func (s *Server) readRequests(ctx context.Context, c net.Conn, reqs chan<- *request, logger *slog.Logger) {
+	br := bufio.NewReaderSize(c, 64<<10)
+	for {
+		frame, err := readFrame(br, s.cfg.MaxRequestBytes)
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+				logger.Debug("kafka: read request", "err", err)
+			}
+			return
+		}
+		r, err := parseRequest(frame)
+		if err != nil {
+			logger.Debug("kafka: bad request", "err", err)
+			return
+		}
+		select {
+		case reqs <- r:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// readFrame reads one size-prefixed frame of at most limit bytes. A frame
+// is read in chunks as it arrives, so a peer that only announces a large
+// size does not make us allocate it.
+func readFrame(r io.Reader, limit int32) ([]byte, error) {
+	var size [4]byte
+	if _, err := io.ReadFull(r, size[:]); err != nil {
+		return nil, err
+	}
+	n := int32(binary.BigEndian.Uint32(size[:]))
+	if n < 0 || n > limit {
+		return nil, fmt.Errorf("frame of %d bytes outside [0, %d]", n, limit)
+	}
+	const chunk = 1 << 20
+	frame := make([]byte, min(int(n), chunk))
+	read := 0
+	for {
+		m, err := io.ReadFull(r, frame[read:])
+		read += m
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, fmt.Errorf("frame of %d bytes: %w", n, err)
+		}
+		if read == int(n) {
+			return frame, nil
+		}
+		frame = append(frame, make([]byte, min(int(n), 2*len(frame))-len(frame))...)
+	}
+}
+
+// parseRequest decodes a frame (without its size prefix): the request
+// header (v1, or v2 for flexible versions) and the body. It fails for an
+// unknown key, a version outside versions.go (except ApiVersions, whose
+// body is then left unread), and a body kmsg cannot decode.
+func parseRequest(frame []byte) (*request, error) {
+	rd := kbin.Reader{Src: frame}
+	r := &request{key: rd.Int16(), version: rd.Int16(), corr: rd.Int32()}
+	if cid := rd.NullableString(); cid != nil {
+		r.clientID = *cid
+	}
+	if !rd.Ok() {
+		return nil, errors.New("short request header")
+	}
+	v, ok := supported(r.key)
+	if !ok {
+		return nil, fmt.Errorf("unsupported api key %d", r.key)
+	}
+	if r.version < 0 || r.version < v.min || r.version > v.max {
+		if r.key == apiVersionsKey && r.version > v.max {
+			return r, nil // answered with the v0 fallback
+		}
+		return nil, fmt.Errorf("%s v%d outside v%d-v%d", kmsg.NameForKey(r.key), r.version, v.min, v.max)
+	}
+	req := kmsg.RequestForKey(r.key)
+	req.SetVersion(r.version)
+	if req.IsFlexible() {
+		kmsg.SkipTags(&rd)
+		if !rd.Ok() {
+			return nil, errors.New("short request header tags")
+		}
+	}
+	if err := req.ReadFrom(rd.Src); err != nil {
+		return nil, fmt.Errorf("%s v%d body: %w", kmsg.NameForKey(r.key), r.version, err)
+	}
+	r.kreq = req
+	return r, nil
+}
+
+// appendResponse appends the framed response to dst.
+func appendResponse(dst []byte, r *request, resp kmsg.Response) []byte {
+	start := len(dst)
+	dst = append(dst, 0, 0, 0, 0)
+	dst = binary.BigEndian.AppendUint32(dst, uint32(r.corr))
+	if resp.IsFlexible() && resp.Key() != apiVersionsKey {
+		dst = append(dst, 0) // response header v1: no tags
+	}
+	dst = resp.AppendTo(dst)
+	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-4))
+	return dst
+}
+
+// handle answers one request; a nil response means none is sent. An
+// error (including a recovered panic) closes the connection.
+func (s *Server) handle(ctx context.Context, r *request, remote string, logger *slog.Logger) (resp kmsg.Response, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			logger.Error("kafka: panic handling request", "api", kmsg.NameForKey(r.key), "version", r.version,
+				"client", r.clientID, "panic", p, "stack", string(debug.Stack()))
+			resp, err = nil, fmt.Errorf("panic: %v", p)
+		}
+	}()
+	if r.kreq == nil {
+		return s.apiVersionsFallback(), nil
+	}
+	switch req := r.kreq.(type) {
+	case *kmsg.ApiVersionsRequest:
+		return s.apiVersions(req), nil
+	case *kmsg.ProduceRequest:
+		return s.produce(ctx, req, r.clientID), nil
+	case *kmsg.FetchRequest:
+		return s.fetch(ctx, req), nil
+	case *kmsg.ListOffsetsRequest:
+		return s.listOffsets(req), nil
+	case *kmsg.MetadataRequest:
+		return s.metadata(req), nil
+	case *kmsg.CreateTopicsRequest:
+		return s.createTopics(req), nil
+	case *kmsg.DeleteTopicsRequest:
+		return s.deleteTopics(req), nil
+	case *kmsg.CreatePartitionsRequest:
+		return s.createPartitions(req), nil
+	case *kmsg.DescribeConfigsRequest:
+		return s.describeConfigs(req), nil
+	case *kmsg.AlterConfigsRequest:
+		return s.alterConfigs(req), nil
+	case *kmsg.IncrementalAlterConfigsRequest:
+		return s.incrementalAlterConfigs(req), nil
+	case *kmsg.InitProducerIDRequest:
+		return s.initProducerID(req), nil
+	case *kmsg.OffsetForLeaderEpochRequest:
+		return s.offsetForLeaderEpoch(req), nil
+	case *kmsg.DescribeClusterRequest:
+		return s.describeCluster(req), nil
+	}
+	// The coordinator shows who sent group requests (DescribeGroups).
+	if resp, ok := s.groups.handle(withGroupClient(ctx, r.clientID, remote), r.kreq); ok {
+		return resp, nil
+	}
+	return nil, errors.New("no handler")
+}
