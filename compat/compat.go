@@ -52,6 +52,16 @@ type Locator interface {
 	Locate(path string) (line, column int, ok bool)
 }
 
+// Validator is implemented by Schemas that can check a serialized record
+// against themselves, as the broker's deep validation does. payload is the
+// record's bytes after Confluent's 5-byte wire header (magic byte and
+// schema ID): Avro binary; for Protobuf the message-index prefix and then
+// the message; JSON text for JSON Schema. A payload that does not decode or
+// validate, or that has bytes left over, is an error saying what is wrong.
+type Validator interface {
+	Validate(payload []byte) error
+}
+
 // Reference is a schema another schema depends on, with its text resolved.
 type Reference struct {
 	Name   string // as the referring schema names it
