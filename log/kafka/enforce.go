@@ -26,9 +26,11 @@ package kafka
 //     without schema parsing, any subject holding the ID is accepted;
 //     TopicRecordNameStrategy: "<topic>-<record name>": accepted when any
 //     subject holding the ID starts with "<topic>-".
-//   - Payloads are not validated against their schemas (deep validation,
-//     charter.value.schema.validation=full, is not implemented in this
-//     build; that setting enforces the ID only).
+//   - With charter.{key,value}.schema.validation=full (deep validation) the
+//     payload after the header is decoded with its schema as well — Avro
+//     binary, Protobuf with its message indexes, JSON against the JSON
+//     Schema — through Schemas' optional PayloadValidator. Deep checks
+//     are per record; ID checks are shared by records with one ID.
 //
 // A batch is rejected whole (INVALID_RECORD) when any record fails; every
 // failing record is reported with a message naming what was wrong.
@@ -56,10 +58,11 @@ type recordError struct {
 // registered under the subjects the topic's configs choose. Safe for
 // concurrent use.
 type enforcer struct {
-	schemas Schemas // nil: every checked record is rejected
-	logger  *slog.Logger
-	dec     *recDecoder
-	cache   *enfIDCache
+	schemas   Schemas          // nil: every checked record is rejected
+	validator PayloadValidator // nil: deep validation rejects what it cannot check
+	logger    *slog.Logger
+	dec       *recDecoder
+	cache     *enfIDCache
 }
 
 func newEnforcer(schemas Schemas, logger *slog.Logger) *enforcer {
@@ -69,6 +72,7 @@ func newEnforcer(schemas Schemas, logger *slog.Logger) *enforcer {
 	e := &enforcer{schemas: schemas, logger: logger, dec: defaultRecDecoder()}
 	if schemas != nil {
 		e.cache = newEnfIDCache(schemas)
+		e.validator, _ = schemas.(PayloadValidator)
 	}
 	return e
 }
@@ -203,15 +207,37 @@ func (s *enfCheck) field(r *batchRecord, f enforceField, p *enforcePolicy, data 
 		}
 		id = int32(binary.BigEndian.Uint32(data[1:5]))
 	}
-	if memo.id == id && memo.fromHeader == fromHeader && id >= 0 {
-		return memo.problem, nil
+	problem := memo.problem
+	if memo.id != id || memo.fromHeader != fromHeader || id < 0 {
+		var err error
+		if problem, err = s.verify(f, p, id, fromHeader); err != nil {
+			return "", err
+		}
+		*memo = enfMemo{id: id, fromHeader: fromHeader, problem: problem}
 	}
-	problem, err := s.verify(f, p, id, fromHeader)
-	if err != nil {
+	if problem != "" || !p.deep {
+		return problem, nil
+	}
+	payload := data
+	if fromHeader {
+		// The header carries any message indexes after the ID.
+		payload = append(append([]byte(nil), hdr[5:]...), data...)
+	} else {
+		payload = data[5:]
+	}
+	return s.deep(f, id, payload)
+}
+
+// deep decodes a payload with its schema (deep validation).
+func (s *enfCheck) deep(f enforceField, id int32, payload []byte) (string, error) {
+	if s.e.validator == nil {
+		return f.name + " cannot be validated: the schema registry does not validate payloads", nil
+	}
+	problem, err := s.e.validator.ValidatePayload(s.ctx, int(id), payload)
+	if err != nil || problem == "" {
 		return "", err
 	}
-	*memo = enfMemo{id: id, fromHeader: fromHeader, problem: problem}
-	return problem, nil
+	return f.name + " " + problem, nil
 }
 
 // verify checks that id is registered under the subject p chooses.

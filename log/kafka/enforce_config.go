@@ -101,6 +101,7 @@ var (
 // enforcePolicy is what a topic's configs ask of one field.
 type enforcePolicy struct {
 	on       bool
+	deep     bool // decode payloads with their schemas, not just check IDs
 	strategy subjectStrategy
 	// configErr, when set, names an invalid config value: enforcement
 	// fails closed and every record with a non-null field is rejected.
@@ -129,9 +130,7 @@ func enforcePolicyOf(configs map[string]string, f enforceField) enforcePolicy {
 	if v := configs[f.deepCfg]; v != "" {
 		switch {
 		case strings.EqualFold(v, "full"):
-			// Deep validation is not implemented in this build: "full"
-			// enforces the schema ID only.
-			p.on = true
+			p.on, p.deep = true, true
 		case strings.EqualFold(v, "none"):
 		default:
 			return enforcePolicy{on: true, configErr: fmt.Sprintf("topic config %s has invalid value %q", f.deepCfg, v)}

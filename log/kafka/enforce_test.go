@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -127,8 +128,8 @@ func TestEnforce(t *testing.T) {
 		{"confluent key alias", enfTopic("orders", "confluent.key.schema.validation", "TRUE"), []kmsg.Record{{Key: []byte("plain"), Value: []byte("plain")}},
 			want{0: "record 0: key has no schema ID"}},
 		{"charter wins over alias", enfTopic("orders", "charter.value.schema.id.validation", "false", "confluent.value.schema.validation", "true"), []kmsg.Record{{Value: []byte("plain")}}, nil},
-		{"deep validation setting enforces the ID", enfTopic("orders", "charter.value.schema.validation", "full"), []kmsg.Record{{Value: enfWire(1, "not avro")}, {Value: []byte("plain")}},
-			want{1: "value has no schema ID"}},
+		{"deep validation without a validating registry", enfTopic("orders", "charter.value.schema.validation", "full"), []kmsg.Record{{Value: enfWire(1, "not avro")}, {Value: []byte("plain")}},
+			want{0: "value cannot be validated: the schema registry does not validate payloads", 1: "value has no schema ID"}},
 		{"invalid bool fails closed", enfTopic("orders", "charter.value.schema.id.validation", "yes"), []kmsg.Record{{Value: enfWire(1, "")}, {Value: nil}},
 			want{0: `value cannot be checked: topic config charter.value.schema.id.validation has invalid value "yes"`}},
 		{"invalid strategy fails closed", enfTopic("orders", enfOn("charter.value.subject.name.strategy", "Nope")...), []kmsg.Record{{Value: enfWire(1, "")}},
@@ -491,5 +492,56 @@ func BenchmarkEnforce(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// enfValidatingSchemas is a registry that also validates payloads: a
+// payload is valid when it contains "ok".
+type enfValidatingSchemas struct {
+	*enfFakeSchemas
+	seen [][]byte
+}
+
+func (f *enfValidatingSchemas) ValidatePayload(ctx context.Context, id int, payload []byte) (string, error) {
+	f.mu.Lock()
+	f.seen = append(f.seen, append([]byte(nil), payload...))
+	f.mu.Unlock()
+	if strings.Contains(string(payload), "ok") {
+		return "", nil
+	}
+	return fmt.Sprintf("does not match schema %d: bad %q", id, payload), nil
+}
+
+func TestEnforceDeep(t *testing.T) {
+	reg := &enfValidatingSchemas{enfFakeSchemas: newEnfFakeSchemas(map[int][]string{1: {"orders-value"}, 2: {"payments-value"}})}
+	e := newEnforcer(reg, nil)
+	topic := enfTopic("orders", "charter.value.schema.validation", "full")
+	recs := []kmsg.Record{
+		{Value: enfWire(1, "ok: a valid datum")},
+		{Value: enfWire(1, "garbage")},
+		{Value: enfWire(2, "ok")}, // the ID check comes first
+		{Value: []byte("ok, no prefix"), Headers: []kmsg.Header{{Key: "__value_schema_id", Value: append(enfWire(1, ""), 2, 0)}}},
+		{Value: nil}, // tombstone
+	}
+	got, err := e.check(context.Background(), topic, recBuildBatch(t, recTestCodecs[0], recs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`record 1: value does not match schema 1: bad "garbage"`,
+		"record 2: value schema ID 2 is not registered under subject orders-value",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("rejected %v, want %v", got, want)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(got[i].Message, w) {
+			t.Errorf("rejection %d = %q, want %q", i, got[i].Message, w)
+		}
+	}
+	// Message indexes from the header come before the payload.
+	last := reg.seen[len(reg.seen)-1]
+	if string(last) != "\x02\x00ok, no prefix" {
+		t.Errorf("validated payload %q, want the header's indexes then the value", last)
 	}
 }

@@ -24,6 +24,16 @@ type Schemas interface {
 	SubjectsOf(ctx context.Context, id int) ([]string, error)
 }
 
+// PayloadValidator is implemented by Schemas that can also decode a
+// payload with its schema, for topics that ask for deep validation
+// (charter.value.schema.validation=full).
+type PayloadValidator interface {
+	// ValidatePayload reports what is wrong with payload (a record's bytes
+	// after the 5-byte wire header, with any message indexes) as data of
+	// schema id, "" when it is valid; err is a failure to decide.
+	ValidatePayload(ctx context.Context, id int, payload []byte) (problem string, err error)
+}
+
 // Config is the broker's configuration.
 type Config struct {
 	NodeID         int32  // default 0
