@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/avrov2"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -161,5 +163,54 @@ func TestBrokerEnforcesConfluentSerdes(t *testing.T) {
 	var got click
 	if err := de.DeserializeInto("clicks", recs[0].Value, &got); err != nil || got != (click{User: "ada", N: 1}) {
 		t.Errorf("deserialized %+v, %v", got, err)
+	}
+}
+
+// TestBrokerDeepValidation creates a topic that decodes payloads with their
+// schemas: a record with a registered ID but bytes that are not data of
+// that schema is refused, for Avro, Protobuf and JSON Schema.
+func TestBrokerDeepValidation(t *testing.T) {
+	base, addr := startWithBroker(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	admin := kadm.NewClient(newClient(t, addr))
+	for _, tc := range []struct {
+		topic, schemaType, schema string
+		valid, invalid            []byte // payloads after the 5-byte header
+	}{
+		{"avro-events", "AVRO", `{"type":"record","name":"E","fields":[{"name":"n","type":"long"},{"name":"s","type":"string"}]}`,
+			[]byte{0x04, 0x06, 'a', 'b', 'c'}, // n=2, s="abc"
+			[]byte{0x04, 0x7f}},               // a string longer than the bytes left
+		{"proto-events", "PROTOBUF", `syntax = "proto3"; message E { int64 n = 1; string s = 2; }`,
+			[]byte{0x00, 0x08, 0x02, 0x12, 0x03, 'a', 'b', 'c'}, // indexes [0], n=2, s="abc"
+			[]byte{0x00, 0x12, 0x09, 'a'}},                      // s claims 9 bytes, has 1
+		{"json-events", "JSON", `{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]}`,
+			[]byte(`{"n":2}`), []byte(`{"n":"two"}`)},
+	} {
+		t.Run(tc.schemaType, func(t *testing.T) {
+			body := mustJSON(map[string]string{"schema": tc.schema, "schemaType": tc.schemaType})
+			code, resp := post(t, base+"/subjects/"+tc.topic+"-value/versions", body)
+			if code != 200 {
+				t.Fatalf("register: %d %s", code, resp)
+			}
+			var id struct{ ID int }
+			if err := json.Unmarshal([]byte(resp), &id); err != nil {
+				t.Fatal(err)
+			}
+			full := "full"
+			res, err := admin.CreateTopic(ctx, 1, 1, map[string]*string{"charter.value.schema.validation": &full}, tc.topic)
+			if err != nil || res.Err != nil {
+				t.Fatalf("create topic: %v %v", err, res.Err)
+			}
+			client := newClient(t, addr, kgo.RequiredAcks(kgo.AllISRAcks()))
+			valid := append(wireValue(id.ID, ""), tc.valid...)
+			if err := client.ProduceSync(ctx, &kgo.Record{Topic: tc.topic, Value: valid}).FirstErr(); err != nil {
+				t.Errorf("valid %s payload: %v", tc.schemaType, err)
+			}
+			invalid := append(wireValue(id.ID, ""), tc.invalid...)
+			if err := client.ProduceSync(ctx, &kgo.Record{Topic: tc.topic, Value: invalid}).FirstErr(); !errors.Is(err, kerr.InvalidRecord) {
+				t.Errorf("invalid %s payload: %v, want INVALID_RECORD", tc.schemaType, err)
+			}
+		})
 	}
 }

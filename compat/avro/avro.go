@@ -11,6 +11,7 @@ package avro
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hamba/avro/v2"
 
@@ -36,9 +37,17 @@ type Schema struct {
 	normalized string
 	text       string // as given to Parse, for Locate
 	rootOff    int    // the root schema's offset in text
+
+	// hamba is hamba's parse of the schema, its named types from references
+	// resolved; validator compiles it on first use (see Validate).
+	hamba     avro.Schema
+	validator func() *vnode
 }
 
-var _ compat.Locator = (*Schema)(nil)
+var (
+	_ compat.Locator   = (*Schema)(nil)
+	_ compat.Validator = (*Schema)(nil)
+)
 
 // Canonical returns the schema as Java Avro's Schema.toString writes it,
 // which is what Confluent stores and serves.
@@ -90,7 +99,8 @@ func (Format) Parse(text string, refs []compat.Reference) (compat.Schema, error)
 	if perr != nil {
 		return nil, perr
 	}
-	if _, err := avro.ParseWithCache(normalized(root, false), "", cache); err != nil {
+	hs, err := avro.ParseWithCache(normalized(root, false), "", cache)
+	if err != nil {
 		return nil, parseError(hambaMessage(err), 0, 0)
 	}
 	return &Schema{
@@ -99,6 +109,8 @@ func (Format) Parse(text string, refs []compat.Reference) (compat.Schema, error)
 		normalized: normalized(root, true),
 		text:       text,
 		rootOff:    rootOff,
+		hamba:      hs,
+		validator:  sync.OnceValue(func() *vnode { return compileValidator(hs) }),
 	}, nil
 }
 
