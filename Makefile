@@ -30,6 +30,10 @@ lint: ## gofmt, go vet and staticcheck
 
 generate: ## regenerate committed generated code
 	$(GO) generate ./...
+	$(GO) run github.com/bufbuild/buf/cmd/buf@v1.75.0 lint
+	$(GO) run github.com/bufbuild/buf/cmd/buf@v1.75.0 generate
+	gofmt -w registry/v1 catalog/v1
+	$(GO) run github.com/a-h/templ/cmd/templ@v0.3.977 generate -path ui
 
 fuzz: ## run each fuzz target briefly
 	@for pkg in $$($(GO) list ./...); do \

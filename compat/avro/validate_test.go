@@ -283,6 +283,8 @@ func validateCases(t testing.TB) []validateCase {
 		invalid: []invalidCase{
 			{"too deep", nested(20000), "in next.next.next.next.next.next.next.next.next.next.next.next.next.next.next.next.….next.next.next.next.next.next.next.next.next.next.next.next.next.next.next.next: the datum nests more than 10000 levels deep"},
 			{"bad branch", cat(zz(1), zz(1), zz(2), zz(2)), "in next.next: union branch index 2 is out of range"},
+			// Java reads this index as 0, hamba as 1<<33.
+			{"index past 32 bits", []byte{0x30, 0x80, 0x80, 0x80, 0x80, 0x30}, "in next: union branch index does not fit in 32 bits"},
 		},
 	}}
 }
