@@ -216,7 +216,7 @@ func TestConcurrency(t *testing.T, stores ...catalog.Store) {
 				}
 				batch = append(batch, obs(fmt.Sprintf("own-%d", g), catalog.Consumes, "group", r, r))
 				if err := s.Observe(ctx, batch); err != nil {
-					errs <- fmt.Errorf("Observe: %w", err)
+					errs <- fmt.Errorf("observe: %w", err)
 					return
 				}
 			}
