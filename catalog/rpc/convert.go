@@ -73,7 +73,9 @@ func known[K interface {
 	return V(k.String())
 }
 
-func specOf(m *catalogv1.Spec) catalog.Spec {
+// SpecOf converts a Spec message to the catalog's Spec (for clients such as
+// `charter catalog`).
+func SpecOf(m *catalogv1.Spec) catalog.Spec {
 	var s catalog.Spec
 	for _, t := range m.GetTeams() {
 		s.Teams = append(s.Teams, teamOf(t))
@@ -113,7 +115,8 @@ func teamOf(t *catalogv1.Team) catalog.Team {
 	return catalog.Team{Name: t.GetName(), Description: t.GetDescription(), Email: t.GetEmail(), Chat: t.GetChat(), OnCall: t.GetOncall()}
 }
 
-func specMessage(s catalog.Spec) *catalogv1.Spec {
+// SpecMessage converts the catalog's Spec to its message.
+func SpecMessage(s catalog.Spec) *catalogv1.Spec {
 	m := &catalogv1.Spec{}
 	for _, t := range s.Teams {
 		m.Teams = append(m.Teams, teamMessage(t))
@@ -197,4 +200,18 @@ func timestamp(t time.Time) *timestamppb.Timestamp {
 		return nil
 	}
 	return timestamppb.New(t)
+}
+
+// ChangesOf converts an Apply answer back to the catalog's Changes (for
+// clients such as `charter catalog apply`).
+func ChangesOf(m *catalogv1.ApplyResponse) catalog.Changes {
+	kinds := inverse(entityKinds)
+	of := func(msgs []*catalogv1.Change) []catalog.Change {
+		out := make([]catalog.Change, len(msgs))
+		for i, c := range msgs {
+			out[i] = catalog.Change{Kind: kinds[c.GetKind()], Name: c.GetName(), Detail: c.GetDetail()}
+		}
+		return out
+	}
+	return catalog.Changes{Added: of(m.GetAdded()), Removed: of(m.GetRemoved()), Changed: of(m.GetChanged())}
 }

@@ -13,7 +13,7 @@ func (s *server) GetSpec(ctx context.Context, _ *connect.Request[catalogv1.GetSp
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&catalogv1.GetSpecResponse{Spec: specMessage(spec)}), nil
+	return connect.NewResponse(&catalogv1.GetSpecResponse{Spec: SpecMessage(spec)}), nil
 }
 
 func (s *server) ListTeams(ctx context.Context, _ *connect.Request[catalogv1.ListTeamsRequest]) (*connect.Response[catalogv1.ListTeamsResponse], error) {
@@ -43,7 +43,7 @@ func (s *server) ListServices(ctx context.Context, req *connect.Request[catalogv
 }
 
 func (s *server) Apply(ctx context.Context, req *connect.Request[catalogv1.ApplyRequest]) (*connect.Response[catalogv1.ApplyResponse], error) {
-	changes, err := s.keeper.Apply(ctx, specOf(req.Msg.GetSpec()), req.Msg.GetDryRun())
+	changes, err := s.keeper.Apply(ctx, SpecOf(req.Msg.GetSpec()), req.Msg.GetDryRun())
 	if err != nil {
 		return nil, err
 	}

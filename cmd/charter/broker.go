@@ -22,7 +22,7 @@ type broker struct {
 
 // startBroker opens the log under the data directory and serves the Kafka
 // protocol on cfg.kafkaAddr, enforcing schema IDs against svc.
-func startBroker(cfg serveConfig, svc *registry.Service, logger *slog.Logger) (*broker, error) {
+func startBroker(cfg serveConfig, svc *registry.Service, observer kafka.Observer, logger *slog.Logger) (*broker, error) {
 	ln, err := net.Listen("tcp", cfg.kafkaAddr)
 	if err != nil {
 		return nil, fmt.Errorf("--kafka-addr: %w", err)
@@ -43,6 +43,7 @@ func startBroker(cfg serveConfig, svc *registry.Service, logger *slog.Logger) (*
 		AutoCreateTopics:  cfg.autoCreateTopics,
 		DefaultPartitions: cfg.defaultPartitions,
 		EnforceByDefault:  cfg.enforceSchemaIDs,
+		Observer:          observer,
 	}, logger)
 	if err != nil {
 		lg.Close()

@@ -88,8 +88,15 @@ func git(t *testing.T, dir string, args ...string) {
 // status as main would set it.
 func runCheck(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return runCharter(t, env, append([]string{"check"}, args...)...)
+}
+
+// runCharter runs `charter args...` in-process and returns its output and
+// exit status as main would set it.
+func runCharter(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), append([]string{"check"}, args...), func(k string) string { return env[k] }, &out, &errOut)
+	err := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
 	var exit *exitError
 	switch {
 	case errors.As(err, &exit):

@@ -9,7 +9,32 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/charterhq/charter/catalog"
+	catalogrpc "github.com/charterhq/charter/catalog/rpc"
+	"github.com/charterhq/charter/registry"
+	registryrpc "github.com/charterhq/charter/registry/rpc"
+	"github.com/charterhq/charter/ui"
 )
+
+// routes is everything served on the HTTP port besides /healthz and
+// /metrics: the Confluent REST API at the root, the Connect APIs under
+// their service paths, and the web UI under /ui/, where browsers asking
+// for "/" are sent.
+func routes(api http.Handler, svc *registry.Service, keeper *catalog.Keeper, deps ui.Deps, logger *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(registryrpc.New(svc, logger))
+	mux.Handle(catalogrpc.New(keeper, logger))
+	mux.Handle("/ui/", ui.New(deps))
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" && ui.WantsHTML(r) {
+			http.Redirect(w, r, "/ui/", http.StatusFound)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
+	return mux
+}
 
 // newHTTPHandler puts the API behind the process's own routes (/healthz,
 // /metrics) and request metrics.

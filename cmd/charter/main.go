@@ -80,6 +80,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(serveCommand(getenv, stdout, stderr), checkCommand(getenv, stdout, stderr))
+	root.AddCommand(serveCommand(getenv, stdout, stderr), checkCommand(getenv, stdout, stderr), catalogCommand(getenv, stdout))
 	return root.ExecuteContext(ctx)
 }

@@ -28,10 +28,10 @@ type order struct {
 	Note     *string `avro:"note" json:"note,omitempty"`
 }
 
-// stores yields the --database values to run against: SQLite always,
+// storeArgs yields the --database values to run against: SQLite always,
 // PostgreSQL when CHARTER_TEST_DATABASE_URL is set (each run in a fresh
 // schema of that database).
-func stores(t *testing.T) map[string][]string {
+func storeArgs(t *testing.T) map[string][]string {
 	out := map[string][]string{"sqlite": nil}
 	if os.Getenv(postgrestest.URLVar) != "" {
 		out["postgres"] = []string{"--database", postgrestest.URL(t)}
@@ -40,7 +40,7 @@ func stores(t *testing.T) map[string][]string {
 }
 
 func TestConfluentSerdes(t *testing.T) {
-	for name, args := range stores(t) {
+	for name, args := range storeArgs(t) {
 		t.Run(name, func(t *testing.T) {
 			base := startServer(t, args...)
 			client, err := schemaregistry.NewClient(schemaregistry.NewConfig(base))

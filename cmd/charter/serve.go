@@ -18,11 +18,15 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/spf13/cobra"
 
+	"github.com/charterhq/charter/catalog"
+	catalogpg "github.com/charterhq/charter/catalog/postgres"
+	catalogsqlite "github.com/charterhq/charter/catalog/sqlite"
 	"github.com/charterhq/charter/migrations"
 	"github.com/charterhq/charter/registry"
 	"github.com/charterhq/charter/registry/confluent"
 	registrypg "github.com/charterhq/charter/registry/postgres"
 	registrysqlite "github.com/charterhq/charter/registry/sqlite"
+	"github.com/charterhq/charter/ui"
 )
 
 // serveConfig is charter serve's settings: each flag defaults from its
@@ -93,35 +97,45 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, closeStore, err := openStore(ctx, cfg, logger)
+	st, err := openStores(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer st.close()
 
-	svc := registry.New(store, schemaFormats(), logger)
+	svc := registry.New(st.registry, schemaFormats(), logger)
+	keeper := catalog.New(st.catalog, logger)
+	defer keeper.Close()
 	api := confluent.New(svc, logger)
 	api.Version = version
 
+	var b *broker
+	if cfg.kafkaAddr != "" {
+		if b, err = startBroker(cfg, svc, catalogObserver{keeper}, logger); err != nil {
+			return err
+		}
+	}
+	deps := ui.Deps{Registry: svc, Catalog: keeper, Logger: logger}
+	if b != nil {
+		deps.Broker = uiBroker{b.server}
+	}
 	ln, err := net.Listen("tcp", cfg.httpAddr)
 	if err != nil {
+		if b != nil {
+			b.close()
+		}
 		return fmt.Errorf("listen on %s: %w", cfg.httpAddr, err)
 	}
 	srv := &http.Server{
-		Handler:           newHTTPHandler(api, logger),
+		Handler:           newHTTPHandler(routes(api, svc, keeper, deps, logger), logger),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	srv.Protocols = new(http.Protocols)
 	srv.Protocols.SetHTTP1(true)
-	srv.Protocols.SetUnencryptedHTTP2(true)
+	srv.Protocols.SetUnencryptedHTTP2(true) // gRPC without TLS
 	attrs := []any{"http_addr", ln.Addr().String()}
-	var b *broker
-	if cfg.kafkaAddr != "" {
-		if b, err = startBroker(cfg, svc, logger); err != nil {
-			ln.Close()
-			return err
-		}
+	if b != nil {
 		attrs = append(attrs, "kafka_addr", b.ln.Addr().String())
 	}
 	errc := make(chan error, 1)
@@ -173,38 +187,45 @@ func envInt(getenv func(string) string, name string, def int) int {
 	return def
 }
 
-// openStore opens the configured database, migrates it, and returns the
-// registry store over it with the function that closes it.
-func openStore(ctx context.Context, cfg serveConfig, logger *slog.Logger) (registry.Store, func(), error) {
+// stores are the registry's and the catalog's stores over one database.
+type stores struct {
+	registry registry.Store
+	catalog  catalog.Store
+	close    func()
+}
+
+// openStores opens the configured database, migrates it, and returns the
+// stores over it.
+func openStores(ctx context.Context, cfg serveConfig, logger *slog.Logger) (stores, error) {
 	if strings.HasPrefix(cfg.database, "postgres://") || strings.HasPrefix(cfg.database, "postgresql://") {
 		pool, err := pgxpool.New(ctx, cfg.database)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--database: %w", err)
+			return stores{}, fmt.Errorf("--database: %w", err)
 		}
 		db := stdlib.OpenDBFromPool(pool)
 		if err := migrations.Apply(ctx, db, migrations.Postgres); err != nil {
 			db.Close()
 			pool.Close()
-			return nil, nil, fmt.Errorf("postgres: %w", err)
+			return stores{}, fmt.Errorf("postgres: %w", err)
 		}
 		logger.Info("store: postgres", "host", pool.Config().ConnConfig.Host, "database", pool.Config().ConnConfig.Database)
-		return registrypg.New(pool), func() { db.Close(); pool.Close() }, nil
+		return stores{registry: registrypg.New(pool), catalog: catalogpg.New(pool), close: func() { db.Close(); pool.Close() }}, nil
 	}
 	if cfg.database != "" {
-		return nil, nil, fmt.Errorf("--database must be empty (SQLite) or a postgres:// URL")
+		return stores{}, fmt.Errorf("--database must be empty (SQLite) or a postgres:// URL")
 	}
 	if err := os.MkdirAll(cfg.dataDir, 0o755); err != nil {
-		return nil, nil, fmt.Errorf("--data-dir: %w", err)
+		return stores{}, fmt.Errorf("--data-dir: %w", err)
 	}
 	path := filepath.Join(cfg.dataDir, "charter.db")
 	db, err := registrysqlite.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return stores{}, err
 	}
 	if err := migrations.Apply(ctx, db, migrations.SQLite); err != nil {
 		db.Close()
-		return nil, nil, fmt.Errorf("sqlite: %w", err)
+		return stores{}, fmt.Errorf("sqlite: %w", err)
 	}
 	logger.Info("store: sqlite", "path", path)
-	return registrysqlite.New(db), func() { db.Close() }, nil
+	return stores{registry: registrysqlite.New(db), catalog: catalogsqlite.New(db), close: func() { db.Close() }}, nil
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -56,9 +55,6 @@ func mustStart(tb testing.TB, cfg kafka.Config, schemas kafka.Schemas) *broker {
 	tb.Helper()
 	l, err := log.Open(tb.TempDir(), log.Options{})
 	if err != nil {
-		if strings.Contains(err.Error(), "not implemented") {
-			tb.Skipf("log is still the placeholder: %v", err)
-		}
 		tb.Fatalf("log.Open: %v", err)
 	}
 	srv, err := kafka.New(l, schemas, cfg, testLogger(tb))

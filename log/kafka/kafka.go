@@ -34,6 +34,15 @@ type PayloadValidator interface {
 	ValidatePayload(ctx context.Context, id int, payload []byte) (problem string, err error)
 }
 
+// Observer learns who uses which topics, for the event catalog: the client
+// IDs that produce, and the consumer groups that commit offsets. It is
+// called on the request path, so its methods must be cheap and must not
+// block.
+type Observer interface {
+	ObserveProducer(topic, clientID string)
+	ObserveConsumer(topic, group string)
+}
+
 // Config is the broker's configuration.
 type Config struct {
 	NodeID         int32  // default 0
@@ -45,5 +54,6 @@ type Config struct {
 	// EnforceByDefault sets charter.value.schema.id.validation=true on new
 	// topics that do not say otherwise (internal topics never enforce).
 	EnforceByDefault bool
-	MaxRequestBytes  int32 // largest request frame accepted; default 100 MiB
+	MaxRequestBytes  int32    // largest request frame accepted; default 100 MiB
+	Observer         Observer // may be nil
 }

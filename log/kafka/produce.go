@@ -177,6 +177,9 @@ func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest,
 	}
 	sp.BaseOffset = res.BaseOffset
 	sp.LogStartOffset = res.LogStartOffset
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.ObserveProducer(t.Name, clientID)
+	}
 }
 
 // appendErrorCode maps an Append error to a Kafka error code.

@@ -94,11 +94,13 @@ func recParseBatch(batch []byte, verifyCRC bool) (recBatch, error) {
 // batchRecord is one decoded record. Its slices alias the batch or a
 // decompression buffer and are valid only during the callback.
 type batchRecord struct {
-	Index    int32  // position in the batch, from 0
-	Key      []byte // nil: null key
-	Value    []byte // nil: null value (tombstone)
-	headers  []byte // the encoded headers, after the count
-	nHeaders int
+	Index          int32  // position in the batch, from 0
+	TimestampDelta int64  // from the batch's base timestamp
+	OffsetDelta    int32  // from the batch's base offset
+	Key            []byte // nil: null key
+	Value          []byte // nil: null value (tombstone)
+	headers        []byte // the encoded headers, after the count
+	nHeaders       int
 }
 
 // lastHeader returns the value of the last header named key (Kafka's
@@ -353,12 +355,12 @@ func recParseRecord(b []byte, r *batchRecord) error {
 	}
 	b = b[1:] // attributes
 	var ok bool
-	if _, n := binary.Varint(b); n <= 0 {
+	ts, n := binary.Varint(b)
+	if n <= 0 {
 		return fmt.Errorf("bad timestamp delta")
-	} else {
-		b = b[n:]
 	}
-	if _, b, ok = recVarint(b); !ok {
+	r.TimestampDelta, b = ts, b[n:]
+	if r.OffsetDelta, b, ok = recVarint(b); !ok {
 		return fmt.Errorf("bad offset delta")
 	}
 	if r.Key, b, ok = recBytes(b); !ok {
@@ -367,12 +369,12 @@ func recParseRecord(b []byte, r *batchRecord) error {
 	if r.Value, b, ok = recBytes(b); !ok {
 		return fmt.Errorf("bad value")
 	}
-	n, b, ok := recVarint(b)
-	if !ok || n < 0 || int64(n)*2 > int64(len(b)) {
+	hn, b, ok := recVarint(b)
+	if !ok || hn < 0 || int64(hn)*2 > int64(len(b)) {
 		return fmt.Errorf("bad header count")
 	}
-	r.headers, r.nHeaders = b, int(n)
-	for j := int32(0); j < n; j++ {
+	r.headers, r.nHeaders = b, int(hn)
+	for j := int32(0); j < hn; j++ {
 		var k []byte
 		if k, b, ok = recBytes(b); !ok || k == nil {
 			return fmt.Errorf("bad header %d key", j)

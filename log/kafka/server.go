@@ -65,6 +65,18 @@ type Server struct {
 	wg        sync.WaitGroup // connection goroutines
 }
 
+// observeCommit tells the Observer which groups commit offsets of which
+// topics: that is how a consumer shows itself (fetches carry no group).
+func (s *Server) observeCommit(req kmsg.Request) {
+	commit, ok := req.(*kmsg.OffsetCommitRequest)
+	if !ok || s.cfg.Observer == nil {
+		return
+	}
+	for _, t := range commit.Topics {
+		s.cfg.Observer.ObserveConsumer(t.Topic, commit.Group)
+	}
+}
+
 // New returns a server over l. schemas may be nil when no topic enforces.
 func New(l *log.Log, schemas Schemas, cfg Config, logger *slog.Logger) (*Server, error) {
 	if l == nil {
@@ -422,6 +434,7 @@ func (s *Server) handle(ctx context.Context, r *request, remote string, logger *
 	}
 	// The coordinator shows who sent group requests (DescribeGroups).
 	if resp, ok := s.groups.handle(withGroupClient(ctx, r.clientID, remote), r.kreq); ok {
+		s.observeCommit(r.kreq)
 		return resp, nil
 	}
 	return nil, errors.New("no handler")
