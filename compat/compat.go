@@ -62,6 +62,13 @@ type Validator interface {
 	Validate(payload []byte) error
 }
 
+// Decoder is implemented by Schemas that can turn a serialized record into
+// JSON for people: payload as for Validator (the bytes after the 5-byte wire
+// header; Protobuf with its message indexes).
+type Decoder interface {
+	DecodeJSON(payload []byte) ([]byte, error)
+}
+
 // Reference is a schema another schema depends on, with its text resolved.
 type Reference struct {
 	Name   string // as the referring schema names it

@@ -34,3 +34,22 @@ func (s *Service) ValidatePayload(ctx context.Context, id int, payload []byte) (
 	}
 	return "", nil
 }
+
+// DecodeJSON turns payload, a record's bytes after the 5-byte wire header,
+// into JSON through the schema with ID id in the default context, for
+// people reading messages (the web UI).
+func (s *Service) DecodeJSON(ctx context.Context, id int, payload []byte) ([]byte, error) {
+	c, err := s.cached(ctx, DefaultContext, id)
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := s.parsed(ctx, c.schema)
+	if err != nil {
+		return nil, fmt.Errorf("schema %d: %w", id, err)
+	}
+	d, ok := parsed.(compat.Decoder)
+	if !ok {
+		return nil, fmt.Errorf("schema %d: %s payloads cannot be decoded in this build", id, c.schema.Type)
+	}
+	return d.DecodeJSON(payload)
+}

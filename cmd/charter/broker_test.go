@@ -164,6 +164,11 @@ func TestBrokerEnforcesConfluentSerdes(t *testing.T) {
 	if err := de.DeserializeInto("clicks", recs[0].Value, &got); err != nil || got != (click{User: "ada", N: 1}) {
 		t.Errorf("deserialized %+v, %v", got, err)
 	}
+
+	// The web UI shows the record decoded through its schema ID.
+	if code, page := get(t, base+"/ui/topics/clicks"); code != 200 || !strings.Contains(page, "ada") {
+		t.Errorf("/ui/topics/clicks (%d) does not show the decoded record", code)
+	}
 }
 
 // TestBrokerDeepValidation creates a topic that decodes payloads with their

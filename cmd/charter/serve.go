@@ -115,7 +115,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 			return err
 		}
 	}
-	deps := ui.Deps{Registry: svc, Catalog: keeper, Logger: logger}
+	deps := ui.Deps{Registry: svc, Catalog: keeper, Decoder: svc, Logger: logger}
 	if b != nil {
 		deps.Broker = uiBroker{b.server}
 	}

@@ -2,6 +2,7 @@ package avro_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -375,7 +376,9 @@ func readNext(s hamba.Schema, payload []byte) (v any, err error) {
 
 // FuzzValidate checks that Validate never panics, that its errors are
 // *ValidationErrors, and that hamba's generic reader reads, to the last
-// byte, every payload Validate accepts.
+// byte, every payload Validate accepts. It checks too that DecodeJSON never
+// panics, rejects what Validate rejects with the same error, and turns what
+// it accepts into valid JSON (unless that JSON would be too large).
 //
 // The converse is not checked: hamba's reader can run for ever on a
 // hostile block count, and its reflection-based Unmarshal, which would
@@ -413,6 +416,15 @@ func FuzzValidate(f *testing.F) {
 			if _, herr := readNext(hambas[n], payload); herr != nil {
 				t.Fatalf("Validate accepts % x, hamba does not: %v", payload, herr)
 			}
+		}
+		out, derr := schemas[n].(compat.Decoder).DecodeJSON(payload)
+		switch {
+		case err != nil && (derr == nil || derr.Error() != err.Error()):
+			t.Fatalf("Validate(% x) = %v, DecodeJSON = %v", payload, err, derr)
+		case err == nil && derr != nil && !strings.Contains(derr.Error(), "bytes of JSON, too many to show"):
+			t.Fatalf("Validate accepts % x, DecodeJSON does not: %v", payload, derr)
+		case err == nil && derr == nil && !json.Valid(out):
+			t.Fatalf("DecodeJSON(% x) = %s, not valid JSON", payload, out)
 		}
 	})
 }

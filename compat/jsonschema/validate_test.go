@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charterhq/charter/compat"
 )
@@ -249,7 +250,8 @@ var fuzzSchemas = []struct {
 }
 
 // FuzzValidate checks that Validate never panics, whatever the record, that
-// its answer is stable and one line, and that it accepts only valid JSON.
+// its answer is stable and one line, and that it accepts only valid JSON;
+// and that DecodeJSON accepts exactly the valid JSON in valid UTF-8.
 //
 //	go test -run=^$ -fuzz=FuzzValidate -fuzztime=20s ./compat/jsonschema/
 func FuzzValidate(f *testing.F) {
@@ -271,6 +273,17 @@ func FuzzValidate(f *testing.F) {
 		v := validators[int(which)%len(validators)]
 		err := v.Validate(payload)
 		again := v.Validate(payload)
+		out, derr := v.(compat.Decoder).DecodeJSON(payload)
+		switch {
+		case (derr == nil) != (json.Valid(payload) && utf8.Valid(payload)):
+			t.Fatalf("DecodeJSON(%q) = %v, json.Valid %v", payload, derr, json.Valid(payload))
+		case err == nil && derr != nil:
+			t.Fatalf("Validate accepts %q, DecodeJSON does not: %v", payload, derr)
+		case derr == nil && !json.Valid(out):
+			t.Fatalf("DecodeJSON(%q) = %q, not valid JSON", payload, out)
+		case derr != nil && (derr.Error() == "" || strings.ContainsAny(derr.Error(), "\n\r")):
+			t.Fatalf("DecodeJSON(%q): bad message %q", payload, derr)
+		}
 		if (err == nil) != (again == nil) || err != nil && err.Error() != again.Error() {
 			t.Fatalf("not deterministic: %v / %v", err, again)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,6 +53,7 @@ func (s *schema) Validate(payload []byte) (err error) {
 	}
 	if err := proto.CheckInitialized(m); err != nil {
 		missing := missingRequired(m, "", nil)
+		slices.Sort(missing) // Range visits fields in no fixed order
 		switch {
 		case len(missing) == 0: // should not happen; keep proto's word for it
 			return fmt.Errorf("message %s is incomplete: %w", md.FullName(), err)
