@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"regexp"
@@ -150,7 +152,7 @@ func TestServeFlags(t *testing.T) {
 
 func TestServeEnv(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"CHARTER_DATA_DIR": dir, "CHARTER_LOG_FORMAT": "json", "CHARTER_HTTP_ADDR": "127.0.0.1:0", "CHARTER_KAFKA_ADDR": ""}
+	env := map[string]string{"CHARTER_DATA_DIR": dir, "CHARTER_LOG_FORMAT": "json", "CHARTER_HTTP_ADDR": "127.0.0.1:0", "CHARTER_KAFKA_ADDR": "off"}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	var wg sync.WaitGroup
@@ -169,5 +171,23 @@ func TestServeEnv(t *testing.T) {
 	}
 	if !strings.HasPrefix(line, "{") || !strings.Contains(line, dir) {
 		t.Errorf("first log line %q: want JSON naming the data dir %s", line, dir)
+	}
+}
+
+func TestServeEnvErrors(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"CHARTER_DEFAULT_PARTITIONS": "many"},
+		{"CHARTER_ENFORCE_SCHEMA_IDS": "perhaps"},
+		{"CHARTER_CATALOG_STALE_AFTER": "a week"},
+	} {
+		var stderr bytes.Buffer
+		err := run(context.Background(), []string{"serve", "--http-addr", "127.0.0.1:0", "--kafka-addr", "off", "--data-dir", t.TempDir()},
+			func(k string) string { return env[k] }, io.Discard, &stderr)
+		var exit *exitError
+		for name := range env {
+			if !errors.As(err, &exit) || exit.code != 2 || !strings.Contains(err.Error(), name) {
+				t.Errorf("%v: error %v, want a usage error naming %s", env, err, name)
+			}
+		}
 	}
 }

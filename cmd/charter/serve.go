@@ -10,13 +10,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/charterhq/charter/catalog"
 	catalogpg "github.com/charterhq/charter/catalog/postgres"
@@ -41,6 +41,7 @@ type serveConfig struct {
 	autoCreateTopics    bool
 	defaultPartitions   int32
 	enforceSchemaIDs    bool
+	staleAfter          time.Duration
 
 	logFormat string
 	logLevel  string
@@ -52,28 +53,47 @@ func serveCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.C
 		Use:   "serve",
 		Short: "Run the registry (REST on --http-addr) and the Kafka-protocol broker (--kafka-addr)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return serve(cmd.Context(), cfg, stderr)
-		},
-	}
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return def
 	}
 	f := cmd.Flags()
-	f.StringVar(&cfg.dataDir, "data-dir", env("CHARTER_DATA_DIR", "./charter-data"), "directory for the embedded store and log segments (CHARTER_DATA_DIR)")
-	f.StringVar(&cfg.httpAddr, "http-addr", env("CHARTER_HTTP_ADDR", ":8081"), "listen address of the REST API, /healthz and /metrics (CHARTER_HTTP_ADDR)")
-	f.StringVar(&cfg.database, "database", env("CHARTER_DATABASE", ""), "a postgres:// URL to use PostgreSQL; empty for SQLite in the data dir (CHARTER_DATABASE)")
-	f.StringVar(&cfg.kafkaAddr, "kafka-addr", env("CHARTER_KAFKA_ADDR", ":9092"), "listen address of the Kafka-protocol broker; empty disables it (CHARTER_KAFKA_ADDR)")
-	f.StringVar(&cfg.kafkaAdvertisedAddr, "kafka-advertised-addr", env("CHARTER_KAFKA_ADVERTISED_ADDR", ""), "host:port Kafka clients are told to connect to; default: the listener's, localhost for an unspecified host (CHARTER_KAFKA_ADVERTISED_ADDR)")
-	f.BoolVar(&cfg.autoCreateTopics, "auto-create-topics", envBool(getenv, "CHARTER_AUTO_CREATE_TOPICS", true), "create unknown topics on Metadata and Produce (CHARTER_AUTO_CREATE_TOPICS)")
-	f.Int32Var(&cfg.defaultPartitions, "default-partitions", int32(envInt(getenv, "CHARTER_DEFAULT_PARTITIONS", 1)), "partitions of auto-created topics (CHARTER_DEFAULT_PARTITIONS)")
-	f.BoolVar(&cfg.enforceSchemaIDs, "enforce-schema-ids", envBool(getenv, "CHARTER_ENFORCE_SCHEMA_IDS", true), "new topics require record values to carry a schema ID registered under <topic>-value (CHARTER_ENFORCE_SCHEMA_IDS)")
-	f.StringVar(&cfg.logFormat, "log-format", env("CHARTER_LOG_FORMAT", "text"), "log format: text or json (CHARTER_LOG_FORMAT)")
-	f.StringVar(&cfg.logLevel, "log-level", env("CHARTER_LOG_LEVEL", "info"), "log level: debug, info, warn or error (CHARTER_LOG_LEVEL)")
+	f.StringVar(&cfg.dataDir, "data-dir", "./charter-data", "directory for the embedded store and log segments (CHARTER_DATA_DIR)")
+	f.StringVar(&cfg.httpAddr, "http-addr", ":8081", "listen address of the REST API, /healthz and /metrics (CHARTER_HTTP_ADDR)")
+	f.StringVar(&cfg.database, "database", "", "a postgres:// URL to use PostgreSQL; empty for SQLite in the data dir (CHARTER_DATABASE)")
+	f.StringVar(&cfg.kafkaAddr, "kafka-addr", ":9092", "listen address of the Kafka-protocol broker; \"off\" or empty disables it (CHARTER_KAFKA_ADDR)")
+	f.StringVar(&cfg.kafkaAdvertisedAddr, "kafka-advertised-addr", "", "host:port Kafka clients are told to connect to; default: the listener's, localhost for an unspecified host (CHARTER_KAFKA_ADVERTISED_ADDR)")
+	f.BoolVar(&cfg.autoCreateTopics, "auto-create-topics", true, "create unknown topics on Metadata and Produce (CHARTER_AUTO_CREATE_TOPICS)")
+	f.Int32Var(&cfg.defaultPartitions, "default-partitions", 1, "partitions of auto-created topics (CHARTER_DEFAULT_PARTITIONS)")
+	f.BoolVar(&cfg.enforceSchemaIDs, "enforce-schema-ids", true, "new topics require record values to carry a schema ID registered under <topic>-value (CHARTER_ENFORCE_SCHEMA_IDS)")
+	f.DurationVar(&cfg.staleAfter, "catalog-stale-after", catalog.DefaultStaleAfter, "how long a declared producer or consumer may go unseen before the catalog flags it (CHARTER_CATALOG_STALE_AFTER)")
+	f.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json (CHARTER_LOG_FORMAT)")
+	f.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error (CHARTER_LOG_LEVEL)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := flagsFromEnv(cmd.Flags(), getenv); err != nil {
+			return usageError(err)
+		}
+		if cfg.defaultPartitions < 1 {
+			return usageError(fmt.Errorf("--default-partitions must be at least 1, not %d", cfg.defaultPartitions))
+		}
+		return serve(cmd.Context(), cfg, stderr)
+	}
 	return cmd
+}
+
+// flagsFromEnv sets each flag the command line left alone from its
+// CHARTER_* variable (--kafka-addr from CHARTER_KAFKA_ADDR), parsed as the
+// flag parses its argument, so that a bad value is an error, not ignored.
+func flagsFromEnv(f *pflag.FlagSet, getenv func(string) string) error {
+	var errs []error
+	f.VisitAll(func(fl *pflag.Flag) {
+		name := "CHARTER_" + strings.ToUpper(strings.ReplaceAll(fl.Name, "-", "_"))
+		v := getenv(name)
+		if v == "" || fl.Changed {
+			return
+		}
+		if err := fl.Value.Set(v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", name, v, err))
+		}
+	})
+	return errors.Join(errs...)
 }
 
 func newLogger(cfg serveConfig, w io.Writer) (*slog.Logger, error) {
@@ -105,12 +125,13 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 
 	svc := registry.New(st.registry, schemaFormats(), logger)
 	keeper := catalog.New(st.catalog, logger)
+	keeper.StaleAfter = cfg.staleAfter
 	defer keeper.Close()
 	api := confluent.New(svc, logger)
 	api.Version = version
 
 	var b *broker
-	if cfg.kafkaAddr != "" {
+	if cfg.kafkaAddr != "" && cfg.kafkaAddr != "off" {
 		if b, err = startBroker(cfg, svc, catalogObserver{keeper}, logger); err != nil {
 			return err
 		}
@@ -171,20 +192,6 @@ func brokerErrors(b *broker) <-chan error {
 		return nil
 	}
 	return b.errc
-}
-
-func envBool(getenv func(string) string, name string, def bool) bool {
-	if v, err := strconv.ParseBool(getenv(name)); err == nil {
-		return v
-	}
-	return def
-}
-
-func envInt(getenv func(string) string, name string, def int) int {
-	if v, err := strconv.Atoi(getenv(name)); err == nil {
-		return v
-	}
-	return def
 }
 
 // stores are the registry's and the catalog's stores over one database.
