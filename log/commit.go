@@ -1,12 +1,29 @@
 package log
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // syncRound is one fsync that appenders wait for: done is closed when it
 // finished, with err its outcome.
 type syncRound struct {
 	done chan struct{}
 	err  error
+}
+
+// wait blocks until the round's fsync is done, or ctx ends; a nil round
+// has nothing to wait for.
+func (r *syncRound) wait(ctx context.Context) error {
+	if r == nil {
+		return nil
+	}
+	select {
+	case <-r.done:
+		return r.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // requestSyncLocked asks the syncer for an fsync covering everything

@@ -77,31 +77,44 @@ const maxKeptBuffer = 1 << 20
 // Append returns ctx's error, but the batch stays written and becomes
 // visible with that fsync.
 func (p *Partition) Append(ctx context.Context, batch []byte, sync bool) (AppendResult, error) {
-	if err := ctx.Err(); err != nil {
-		return AppendResult{}, err
-	}
-	h, err := checkBatch(batch)
+	res, round, err := p.write(ctx, batch, sync)
 	if err != nil {
 		return AppendResult{}, err
 	}
+	return res, round.wait(ctx)
+}
+
+// AppendDeferred is Append with sync split in two: it writes the batch and
+// returns at once, with a function that waits for the batch's fsync (the
+// high watermark passes the batch only then). A caller that must keep its
+// appends in order — one connection's produce requests — writes them one
+// after the other and waits for them meanwhile, so that their fsyncs group
+// instead of queueing one behind the other.
+func (p *Partition) AppendDeferred(ctx context.Context, batch []byte) (AppendResult, func(context.Context) error, error) {
+	res, round, err := p.write(ctx, batch, true)
+	if err != nil {
+		return AppendResult{}, nil, err
+	}
+	return res, round.wait, nil
+}
+
+// write checks and appends a batch, returning the fsync round a sync
+// append must wait for (nil when none).
+func (p *Partition) write(ctx context.Context, batch []byte, sync bool) (AppendResult, *syncRound, error) {
+	if err := ctx.Err(); err != nil {
+		return AppendResult{}, nil, err
+	}
+	h, err := checkBatch(batch)
+	if err != nil {
+		return AppendResult{}, nil, err
+	}
 	if h.RecordCount < 1 || h.LastOffsetDelta != h.RecordCount-1 {
-		return AppendResult{}, fmt.Errorf("%w: %d records with lastOffsetDelta %d", ErrCorruptBatch, h.RecordCount, h.LastOffsetDelta)
+		return AppendResult{}, nil, fmt.Errorf("%w: %d records with lastOffsetDelta %d", ErrCorruptBatch, h.RecordCount, h.LastOffsetDelta)
 	}
 	p.mu.Lock()
 	res, round, err := p.appendLocked(batch, h, sync)
 	p.mu.Unlock()
-	if err != nil {
-		return AppendResult{}, err
-	}
-	if round != nil {
-		select {
-		case <-round.done:
-			err = round.err
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-	}
-	return res, err
+	return res, round, err
 }
 
 // appendLocked does Append's work under p.mu; a sync append returns the

@@ -50,10 +50,12 @@ const (
 	codecZstd         = 4
 )
 
-func (s *Server) produce(ctx context.Context, req *kmsg.ProduceRequest, clientID string) kmsg.Response {
+func (s *Server) produce(ctx context.Context, req *kmsg.ProduceRequest, clientID string) (kmsg.Response, func(context.Context)) {
 	resp := req.ResponseKind().(*kmsg.ProduceResponse)
 	resp.Topics = make([]kmsg.ProduceResponseTopic, len(req.Topics))
 	var jobs []func()
+	waits := make([]func(context.Context), 0, 1)
+	var wmu sync.Mutex
 	for i, rt := range req.Topics {
 		st := &resp.Topics[i]
 		*st = kmsg.NewProduceResponseTopic()
@@ -96,7 +98,13 @@ func (s *Server) produce(ctx context.Context, req *kmsg.ProduceRequest, clientID
 		}
 		for j, rp := range rt.Partitions {
 			sp := &st.Partitions[j]
-			jobs = append(jobs, func() { s.producePartition(ctx, req, t, rp.Records, sp, clientID) })
+			jobs = append(jobs, func() {
+				if wait := s.producePartition(ctx, req, t, rp.Records, sp, clientID); wait != nil {
+					wmu.Lock()
+					waits = append(waits, wait)
+					wmu.Unlock()
+				}
+			})
 		}
 	}
 	switch len(jobs) {
@@ -111,13 +119,22 @@ func (s *Server) produce(ctx context.Context, req *kmsg.ProduceRequest, clientID
 		wg.Wait()
 	}
 	if req.Acks == 0 {
-		return nil
+		return nil, nil
 	}
-	return resp
+	if len(waits) == 0 {
+		return resp, nil
+	}
+	return resp, func(ctx context.Context) {
+		for _, wait := range waits {
+			wait(ctx)
+		}
+	}
 }
 
-// producePartition stores one partition's batch, filling sp.
-func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest, t log.Topic, batch []byte, sp *kmsg.ProduceResponseTopicPartition, clientID string) {
+// producePartition writes one partition's batch, filling sp. With acks 1
+// or -1 the batch is not durable yet: the function returned waits for its
+// fsync and then completes sp (an fsync failure turns sp into an error).
+func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest, t log.Topic, batch []byte, sp *kmsg.ProduceResponseTopicPartition, clientID string) func(context.Context) {
 	fail := func(code int16, msg string) {
 		sp.ErrorCode = code
 		if msg != "" {
@@ -127,11 +144,11 @@ func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest,
 	p, err := s.log.Partition(t.Name, sp.Partition)
 	if err != nil {
 		fail(kerr.UnknownTopicOrPartition.Code, "")
-		return
+		return nil
 	}
 	if code, msg := checkBatch(batch, req.Version, maxMessageBytes(t)); code != 0 {
 		fail(code, msg)
-		return
+		return nil
 	}
 	if enforceable(t.Name) {
 		rejected, err := s.enforcer.check(ctx, t, batch)
@@ -139,12 +156,12 @@ func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest,
 			// Bad compressed data or record framing, which the header
 			// checks above cannot see.
 			fail(kerr.CorruptMessage.Code, err.Error())
-			return
+			return nil
 		}
 		if err != nil {
 			s.logger.Warn("kafka: cannot check schema IDs", "topic", t.Name, "partition", sp.Partition, "client", clientID, "err", err)
 			fail(kerr.RequestTimedOut.Code, "schema IDs could not be checked: "+err.Error())
-			return
+			return nil
 		}
 		if len(rejected) > 0 {
 			sp.ErrorCode = kerr.InvalidRecord.Code
@@ -157,24 +174,44 @@ func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest,
 			msg := fmt.Sprintf("%d of the batch's records rejected; %s", len(rejected), rejected[0].Message)
 			sp.ErrorMessage = errMessage(msg)
 			s.logger.Debug("kafka: rejected batch", "topic", t.Name, "partition", sp.Partition, "client", clientID, "reason", msg)
-			return
+			return nil
 		}
 	}
-	res, err := p.Append(ctx, batch, req.Acks != 0)
+	var res log.AppendResult
+	var wait func(context.Context) error
+	if req.Acks != 0 {
+		res, wait, err = p.AppendDeferred(ctx, batch)
+	} else {
+		res, err = p.Append(ctx, batch, false)
+	}
 	if err != nil {
 		code := appendErrorCode(err)
 		if code == kerr.UnknownServerError.Code {
 			s.logger.Error("kafka: append", "topic", t.Name, "partition", sp.Partition, "err", err)
 			fail(code, "the batch could not be stored")
-			return
+			return nil
 		}
 		fail(code, err.Error())
-		return
+		return nil
 	}
 	sp.BaseOffset = res.BaseOffset
 	sp.LogStartOffset = res.LogStartOffset
 	if s.cfg.Observer != nil {
 		s.cfg.Observer.ObserveProducer(t.Name, clientID)
+	}
+	if wait == nil {
+		return nil
+	}
+	return func(ctx context.Context) {
+		if err := wait(ctx); err != nil {
+			code := appendErrorCode(err)
+			if code == kerr.UnknownServerError.Code {
+				s.logger.Error("kafka: fsync", "topic", t.Name, "partition", sp.Partition, "err", err)
+				code = kerr.KafkaStorageError.Code
+			}
+			sp.BaseOffset, sp.LogStartOffset = -1, -1
+			fail(code, "the batch could not be made durable")
+		}
 	}
 }
 

@@ -261,19 +261,61 @@ func (s *Server) serveConn(c net.Conn) {
 		<-readerDone
 	}()
 
-	var buf []byte
+	// Requests are handled one at a time, in order, as Kafka does; but a
+	// produce's wait for its fsync moves to the writer, which answers in
+	// order too. So the next produce is written while the previous one's
+	// fsync runs, and pipelined produces share fsyncs (group commit)
+	// instead of queueing one fsync each.
+	replies := make(chan reply, pipelineDepth)
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		s.writeReplies(ctx, cancel, c, replies, logger)
+	}()
+	defer func() {
+		close(replies)
+		<-writerDone
+	}()
 	for r := range reqs {
-		resp, err := s.handle(ctx, r, remote, logger)
+		resp, wait, err := s.handle(ctx, r, remote, logger)
 		if err != nil {
 			logger.Warn("kafka: closing connection", "api", kmsg.NameForKey(r.key), "version", r.version, "client", r.clientID, "err", err)
 			return
 		}
-		if resp == nil { // acks=0 produce
+		select {
+		case replies <- reply{r: r, resp: resp, wait: wait}:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// reply is a handled request on its way to the client: resp is nil for an
+// acks=0 produce; wait, when set, must return before resp is sent.
+type reply struct {
+	r    *request
+	resp kmsg.Response
+	wait func(context.Context)
+}
+
+// writeReplies sends a connection's responses in request order, each after
+// its wait, until replies is closed. A failed write ends the connection
+// (cancel), and what is still queued is dropped.
+func (s *Server) writeReplies(ctx context.Context, cancel context.CancelFunc, c net.Conn, replies <-chan reply, logger *slog.Logger) {
+	var buf []byte
+	for rp := range replies {
+		if rp.wait != nil {
+			rp.wait(ctx)
+		}
+		if rp.resp == nil {
 			continue
 		}
-		buf = appendResponse(buf[:0], r, resp)
+		buf = appendResponse(buf[:0], rp.r, rp.resp)
 		if _, err := c.Write(buf); err != nil {
 			logger.Debug("kafka: write response", "err", err)
+			cancel()
+			for range replies { // let the handler loop finish; nothing more is sent
+			}
 			return
 		}
 		if cap(buf) > maxKeptResponseBuffer {
@@ -391,51 +433,52 @@ func appendResponse(dst []byte, r *request, resp kmsg.Response) []byte {
 
 // handle answers one request; a nil response means none is sent. An
 // error (including a recovered panic) closes the connection.
-func (s *Server) handle(ctx context.Context, r *request, remote string, logger *slog.Logger) (resp kmsg.Response, err error) {
+func (s *Server) handle(ctx context.Context, r *request, remote string, logger *slog.Logger) (resp kmsg.Response, wait func(context.Context), err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			logger.Error("kafka: panic handling request", "api", kmsg.NameForKey(r.key), "version", r.version,
 				"client", r.clientID, "panic", p, "stack", string(debug.Stack()))
-			resp, err = nil, fmt.Errorf("panic: %v", p)
+			resp, wait, err = nil, nil, fmt.Errorf("panic: %v", p)
 		}
 	}()
 	if r.kreq == nil {
-		return s.apiVersionsFallback(), nil
+		return s.apiVersionsFallback(), nil, nil
 	}
 	switch req := r.kreq.(type) {
 	case *kmsg.ApiVersionsRequest:
-		return s.apiVersions(req), nil
+		return s.apiVersions(req), nil, nil
 	case *kmsg.ProduceRequest:
-		return s.produce(ctx, req, r.clientID), nil
+		resp, wait := s.produce(ctx, req, r.clientID)
+		return resp, wait, nil
 	case *kmsg.FetchRequest:
-		return s.fetch(ctx, req), nil
+		return s.fetch(ctx, req), nil, nil
 	case *kmsg.ListOffsetsRequest:
-		return s.listOffsets(req), nil
+		return s.listOffsets(req), nil, nil
 	case *kmsg.MetadataRequest:
-		return s.metadata(req), nil
+		return s.metadata(req), nil, nil
 	case *kmsg.CreateTopicsRequest:
-		return s.createTopics(req), nil
+		return s.createTopics(req), nil, nil
 	case *kmsg.DeleteTopicsRequest:
-		return s.deleteTopics(req), nil
+		return s.deleteTopics(req), nil, nil
 	case *kmsg.CreatePartitionsRequest:
-		return s.createPartitions(req), nil
+		return s.createPartitions(req), nil, nil
 	case *kmsg.DescribeConfigsRequest:
-		return s.describeConfigs(req), nil
+		return s.describeConfigs(req), nil, nil
 	case *kmsg.AlterConfigsRequest:
-		return s.alterConfigs(req), nil
+		return s.alterConfigs(req), nil, nil
 	case *kmsg.IncrementalAlterConfigsRequest:
-		return s.incrementalAlterConfigs(req), nil
+		return s.incrementalAlterConfigs(req), nil, nil
 	case *kmsg.InitProducerIDRequest:
-		return s.initProducerID(req), nil
+		return s.initProducerID(req), nil, nil
 	case *kmsg.OffsetForLeaderEpochRequest:
-		return s.offsetForLeaderEpoch(req), nil
+		return s.offsetForLeaderEpoch(req), nil, nil
 	case *kmsg.DescribeClusterRequest:
-		return s.describeCluster(req), nil
+		return s.describeCluster(req), nil, nil
 	}
 	// The coordinator shows who sent group requests (DescribeGroups).
 	if resp, ok := s.groups.handle(withGroupClient(ctx, r.clientID, remote), r.kreq); ok {
 		s.observeCommit(r.kreq)
-		return resp, nil
+		return resp, nil, nil
 	}
-	return nil, errors.New("no handler")
+	return nil, nil, errors.New("no handler")
 }
