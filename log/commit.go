@@ -77,7 +77,7 @@ func (p *Partition) commit() {
 	p.rounds++
 	p.mu.Unlock()
 
-	err := seg.f.Sync()
+	err := datasync(seg.f)
 
 	p.mu.Lock()
 	if err != nil {
