@@ -106,8 +106,10 @@ func benchRegister(b *testing.B, base string) {
 
 // BenchmarkBrokerProcess drives a separate `charter serve` process the way
 // a producer fleet would — franz-go, 1 KiB records, acks=all, enforcement
-// on — and reports its throughput and the process's peak resident memory
-// (VmHWM), which must stay under 256 MiB.
+// on — then reads everything back with a consumer, and reports both
+// throughputs and the process's peak resident memory (VmHWM), which must
+// stay under 256 MiB. With the broker in its own process, client and broker
+// do not share a Go runtime, as in production.
 func BenchmarkBrokerProcess(b *testing.B) {
 	bin := buildBinary(b)
 	c := startChild(b, bin, "--data-dir", b.TempDir(), "--kafka-addr", "127.0.0.1:0")
@@ -144,7 +146,26 @@ func BenchmarkBrokerProcess(b *testing.B) {
 	if n := failed.Load(); n > 0 {
 		b.Fatalf("%d produces failed", n)
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	produced := float64(b.N) / b.Elapsed().Seconds()
+
+	// Then read everything back with a fresh consumer, timed on its own.
+	consumer, err := kgo.NewClient(kgo.SeedBrokers(c.kafka), kgo.ConsumeTopics("load"),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxBytes(64<<20))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer consumer.Close()
+	start := time.Now()
+	for n := 0; n < b.N+1; {
+		fs := consumer.PollFetches(ctx)
+		if err := fs.Err(); err != nil {
+			b.Fatal(err)
+		}
+		n += fs.NumRecords()
+	}
+	consumed := float64(b.N+1) / time.Since(start).Seconds()
+	b.ReportMetric(produced, "produce-records/s")
+	b.ReportMetric(consumed, "consume-records/s")
 	b.ReportMetric(float64(peakRSS(b, c.cmd.Process.Pid))/(1<<20), "peak-RSS-MiB")
 }
 
