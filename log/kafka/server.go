@@ -52,6 +52,7 @@ type Server struct {
 	cfg      Config
 	logger   *slog.Logger
 	enforcer *enforcer
+	frames   framePool
 
 	ctx    context.Context // ends at Close; every connection's context derives from it
 	cancel context.CancelFunc
@@ -228,6 +229,7 @@ type request struct {
 	corr     int32
 	clientID string
 	kreq     kmsg.Request // nil for an ApiVersions above our range
+	frame    *[]byte      // the bytes kreq was decoded from (its []byte fields alias them)
 }
 
 // serveConn runs one connection until the client or the server ends it.
@@ -282,6 +284,13 @@ func (s *Server) serveConn(c net.Conn) {
 			logger.Warn("kafka: closing connection", "api", kmsg.NameForKey(r.key), "version", r.version, "client", r.clientID, "err", err)
 			return
 		}
+		if _, ok := r.kreq.(*kmsg.ProduceRequest); ok {
+			// Produce keeps nothing of its request: the log copied the
+			// batches, and the response and its wait hold none of it. Other
+			// requests may (group metadata), so only produce frames are
+			// reused.
+			s.frames.put(r.frame)
+		}
 		select {
 		case replies <- reply{r: r, resp: resp, wait: wait}:
 		case <-ctx.Done():
@@ -329,7 +338,8 @@ func (s *Server) writeReplies(ctx context.Context, cancel context.CancelFunc, c 
 func (s *Server) readRequests(ctx context.Context, c net.Conn, reqs chan<- *request, logger *slog.Logger) {
 	br := bufio.NewReaderSize(c, 64<<10)
 	for {
-		frame, err := readFrame(br, s.cfg.MaxRequestBytes)
+		bp := s.frames.get()
+		frame, err := readFrameInto(br, s.cfg.MaxRequestBytes, *bp)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				logger.Debug("kafka: read request", "err", err)
@@ -341,6 +351,8 @@ func (s *Server) readRequests(ctx context.Context, c net.Conn, reqs chan<- *requ
 			logger.Debug("kafka: bad request", "err", err)
 			return
 		}
+		*bp = frame
+		r.frame = bp
 		select {
 		case reqs <- r:
 		case <-ctx.Done():
@@ -353,6 +365,34 @@ func (s *Server) readRequests(ctx context.Context, c net.Conn, reqs chan<- *requ
 // is read in chunks as it arrives, so a peer that only announces a large
 // size does not make us allocate it.
 func readFrame(r io.Reader, limit int32) ([]byte, error) {
+	return readFrameInto(r, limit, nil)
+}
+
+// framePool keeps request buffers for reuse: produce requests are the big
+// and frequent ones, and allocating (and zeroing) megabytes per request
+// costs the broker more than storing them.
+type framePool struct{ pool sync.Pool }
+
+// maxPooledFrame bounds the buffers kept.
+const maxPooledFrame = 16 << 20
+
+func (p *framePool) get() *[]byte {
+	if bp, ok := p.pool.Get().(*[]byte); ok {
+		return bp
+	}
+	return new([]byte)
+}
+
+func (p *framePool) put(bp *[]byte) {
+	if bp == nil || cap(*bp) > maxPooledFrame {
+		return
+	}
+	p.pool.Put(bp)
+}
+
+// readFrameInto is readFrame reading into buf when it is large enough, so
+// that a connection can reuse the buffers of produce requests.
+func readFrameInto(r io.Reader, limit int32, buf []byte) ([]byte, error) {
 	var size [4]byte
 	if _, err := io.ReadFull(r, size[:]); err != nil {
 		return nil, err
@@ -361,8 +401,16 @@ func readFrame(r io.Reader, limit int32) ([]byte, error) {
 	if n < 0 || n > limit {
 		return nil, fmt.Errorf("frame of %d bytes outside [0, %d]", n, limit)
 	}
-	const chunk = 1 << 20
-	frame := make([]byte, min(int(n), chunk))
+	// A frame is read into a buffer of its size at once when that is
+	// modest; a larger claim grows the buffer as bytes actually arrive, so
+	// that a client cannot make the server allocate 100 MiB by saying so.
+	const chunk = 8 << 20
+	var frame []byte
+	if int(n) <= cap(buf) {
+		frame = buf[:n]
+	} else {
+		frame = make([]byte, min(int(n), chunk))
+	}
 	read := 0
 	for {
 		m, err := io.ReadFull(r, frame[read:])
