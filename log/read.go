@@ -27,8 +27,15 @@ const readAttempts = 4
 // After compaction the batch holding offset may be gone; Read then starts
 // with the next batch still stored.
 func (p *Partition) Read(offset int64, maxBytes int32) ([]byte, error) {
+	return p.ReadInto(offset, maxBytes, nil)
+}
+
+// ReadInto is Read into buf when buf is large enough (else into a new
+// buffer), so that a server can reuse its fetch buffers. The result aliases
+// buf when it fits.
+func (p *Partition) ReadInto(offset int64, maxBytes int32, buf []byte) ([]byte, error) {
 	for attempt := 1; ; attempt++ {
-		b, err := p.read(offset, maxBytes)
+		b, err := p.read(offset, maxBytes, buf)
 		if errors.Is(err, os.ErrClosed) && attempt < readAttempts {
 			continue
 		}
@@ -81,7 +88,7 @@ func (p *Partition) spans(offset int64, byTime bool, ts int64) ([]span, error) {
 	return out, nil
 }
 
-func (p *Partition) read(offset int64, maxBytes int32) ([]byte, error) {
+func (p *Partition) read(offset int64, maxBytes int32, buf []byte) ([]byte, error) {
 	spans, err := p.spans(offset, false, 0)
 	if err != nil {
 		return nil, err
@@ -94,7 +101,7 @@ func (p *Partition) read(offset int64, maxBytes int32) ([]byte, error) {
 		if start < 0 {
 			continue // offset is in a gap compaction left at the segment's end
 		}
-		return readBatches(sp.seg, start, sp.limit, int64(maxBytes))
+		return readBatches(sp.seg, start, sp.limit, int64(maxBytes), buf)
 	}
 	return nil, nil
 }
@@ -123,9 +130,13 @@ func findBatch(sp span, offset int64) (int64, error) {
 // readBatches reads the whole batches from start up to limit that fit in
 // maxBytes, and at least the first: one ReadAt, then trimmed to a batch
 // boundary.
-func readBatches(seg *segment, start, limit, maxBytes int64) ([]byte, error) {
+func readBatches(seg *segment, start, limit, maxBytes int64, buf []byte) ([]byte, error) {
 	n := min(limit-start, max(maxBytes, headerSize))
-	buf := make([]byte, n)
+	if int64(cap(buf)) >= n {
+		buf = buf[:n]
+	} else {
+		buf = make([]byte, n)
+	}
 	if _, err := seg.f.ReadAt(buf, start); err != nil {
 		return nil, fmt.Errorf("read %s at %d: %w", seg.path, start, err)
 	}

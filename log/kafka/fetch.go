@@ -31,12 +31,15 @@ import (
 	"github.com/charterhq/charter/log"
 )
 
-func (s *Server) fetch(ctx context.Context, req *kmsg.FetchRequest) kmsg.Response {
+func (s *Server) fetch(ctx context.Context, req *kmsg.FetchRequest) (kmsg.Response, func()) {
 	if req.SessionID != 0 {
 		resp := req.ResponseKind().(*kmsg.FetchResponse)
 		resp.ErrorCode = kerr.FetchSessionIDNotFound.Code
-		return resp
+		return resp, nil
 	}
+	// Read buffers come from a pool and go back once the response that
+	// aliases them is encoded (release).
+	bufs := &fetchBuffers{pool: &s.reads}
 	var deadline <-chan time.Time
 	if req.MaxWaitMillis > 0 {
 		t := time.NewTimer(time.Duration(req.MaxWaitMillis) * time.Millisecond)
@@ -46,13 +49,14 @@ func (s *Server) fetch(ctx context.Context, req *kmsg.FetchRequest) kmsg.Respons
 	for {
 		// The wait channels are taken before reading, so that an append
 		// between the read and the wait still wakes us.
-		resp, total, failed, waits := s.fetchOnce(req)
+		resp, total, failed, waits := s.fetchOnce(req, bufs)
 		if failed || total >= int(req.MinBytes) || deadline == nil || len(waits) == 0 {
-			return resp
+			return resp, bufs.release
 		}
+		bufs.release() // nothing of this answer is sent
 		if !waitAny(ctx, waits, deadline) {
-			resp, _, _, _ = s.fetchOnce(req)
-			return resp
+			resp, _, _, _ = s.fetchOnce(req, bufs)
+			return resp, bufs.release
 		}
 	}
 }
@@ -60,7 +64,7 @@ func (s *Server) fetch(ctx context.Context, req *kmsg.FetchRequest) kmsg.Respons
 // fetchOnce reads what the request asks for as of now. It returns the
 // response, the record bytes in it, whether any partition failed, and the
 // channels that close when each partition's high watermark moves.
-func (s *Server) fetchOnce(req *kmsg.FetchRequest) (resp *kmsg.FetchResponse, total int, failed bool, waits []<-chan struct{}) {
+func (s *Server) fetchOnce(req *kmsg.FetchRequest, bufs *fetchBuffers) (resp *kmsg.FetchResponse, total int, failed bool, waits []<-chan struct{}) {
 	resp = req.ResponseKind().(*kmsg.FetchResponse)
 	remaining := int64(req.MaxBytes)
 	if remaining <= 0 {
@@ -104,7 +108,9 @@ func (s *Server) fetchOnce(req *kmsg.FetchRequest) (resp *kmsg.FetchResponse, to
 			if rp.FetchOffset == hw || rp.PartitionMaxBytes <= 0 || max <= 0 && total > 0 {
 				continue
 			}
-			data, err := p.Read(rp.FetchOffset, int32(max))
+			bp := bufs.get()
+			data, err := p.ReadInto(rp.FetchOffset, int32(max), *bp)
+			*bp = data
 			if err != nil {
 				if errors.Is(err, log.ErrOffsetOutOfRange) {
 					sp.ErrorCode = kerr.OffsetOutOfRange.Code
@@ -160,4 +166,25 @@ func waitAny(ctx context.Context, waits []<-chan struct{}, deadline <-chan time.
 	case <-ctx.Done():
 	}
 	return false
+}
+
+// fetchBuffers are the read buffers one fetch took from the server's pool.
+type fetchBuffers struct {
+	pool  *framePool
+	taken []*[]byte
+}
+
+func (f *fetchBuffers) get() *[]byte {
+	bp := f.pool.get()
+	f.taken = append(f.taken, bp)
+	return bp
+}
+
+// release gives every buffer back; the response that aliased them must be
+// encoded or dropped by then.
+func (f *fetchBuffers) release() {
+	for _, bp := range f.taken {
+		f.pool.put(bp)
+	}
+	f.taken = f.taken[:0]
 }

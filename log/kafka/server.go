@@ -52,7 +52,8 @@ type Server struct {
 	cfg      Config
 	logger   *slog.Logger
 	enforcer *enforcer
-	frames   framePool
+	frames   framePool // request frames, reused for produce requests
+	reads    framePool // fetch read buffers
 
 	ctx    context.Context // ends at Close; every connection's context derives from it
 	cancel context.CancelFunc
@@ -279,7 +280,7 @@ func (s *Server) serveConn(c net.Conn) {
 		<-writerDone
 	}()
 	for r := range reqs {
-		resp, wait, err := s.handle(ctx, r, remote, logger)
+		rp, err := s.handle(ctx, r, remote, logger)
 		if err != nil {
 			logger.Warn("kafka: closing connection", "api", kmsg.NameForKey(r.key), "version", r.version, "client", r.clientID, "err", err)
 			return
@@ -292,7 +293,7 @@ func (s *Server) serveConn(c net.Conn) {
 			s.frames.put(r.frame)
 		}
 		select {
-		case replies <- reply{r: r, resp: resp, wait: wait}:
+		case replies <- rp:
 		case <-ctx.Done():
 			return
 		}
@@ -300,11 +301,14 @@ func (s *Server) serveConn(c net.Conn) {
 }
 
 // reply is a handled request on its way to the client: resp is nil for an
-// acks=0 produce; wait, when set, must return before resp is sent.
+// acks=0 produce; wait, when set, must return before resp is sent;
+// release, when set, is called once resp is encoded (it frees buffers resp
+// aliases).
 type reply struct {
-	r    *request
-	resp kmsg.Response
-	wait func(context.Context)
+	r       *request
+	resp    kmsg.Response
+	wait    func(context.Context)
+	release func()
 }
 
 // writeReplies sends a connection's responses in request order, each after
@@ -320,6 +324,9 @@ func (s *Server) writeReplies(ctx context.Context, cancel context.CancelFunc, c 
 			continue
 		}
 		buf = appendResponse(buf[:0], rp.r, rp.resp)
+		if rp.release != nil {
+			rp.release()
+		}
 		if _, err := c.Write(buf); err != nil {
 			logger.Debug("kafka: write response", "err", err)
 			cancel()
@@ -481,52 +488,53 @@ func appendResponse(dst []byte, r *request, resp kmsg.Response) []byte {
 
 // handle answers one request; a nil response means none is sent. An
 // error (including a recovered panic) closes the connection.
-func (s *Server) handle(ctx context.Context, r *request, remote string, logger *slog.Logger) (resp kmsg.Response, wait func(context.Context), err error) {
+func (s *Server) handle(ctx context.Context, r *request, remote string, logger *slog.Logger) (rp reply, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			logger.Error("kafka: panic handling request", "api", kmsg.NameForKey(r.key), "version", r.version,
 				"client", r.clientID, "panic", p, "stack", string(debug.Stack()))
-			resp, wait, err = nil, nil, fmt.Errorf("panic: %v", p)
+			rp, err = reply{}, fmt.Errorf("panic: %v", p)
 		}
 	}()
 	if r.kreq == nil {
-		return s.apiVersionsFallback(), nil, nil
+		return reply{r: r, resp: s.apiVersionsFallback()}, nil
 	}
 	switch req := r.kreq.(type) {
 	case *kmsg.ApiVersionsRequest:
-		return s.apiVersions(req), nil, nil
+		return reply{r: r, resp: s.apiVersions(req)}, nil
 	case *kmsg.ProduceRequest:
 		resp, wait := s.produce(ctx, req, r.clientID)
-		return resp, wait, nil
+		return reply{r: r, resp: resp, wait: wait}, nil
 	case *kmsg.FetchRequest:
-		return s.fetch(ctx, req), nil, nil
+		resp, release := s.fetch(ctx, req)
+		return reply{r: r, resp: resp, release: release}, nil
 	case *kmsg.ListOffsetsRequest:
-		return s.listOffsets(req), nil, nil
+		return reply{r: r, resp: s.listOffsets(req)}, nil
 	case *kmsg.MetadataRequest:
-		return s.metadata(req), nil, nil
+		return reply{r: r, resp: s.metadata(req)}, nil
 	case *kmsg.CreateTopicsRequest:
-		return s.createTopics(req), nil, nil
+		return reply{r: r, resp: s.createTopics(req)}, nil
 	case *kmsg.DeleteTopicsRequest:
-		return s.deleteTopics(req), nil, nil
+		return reply{r: r, resp: s.deleteTopics(req)}, nil
 	case *kmsg.CreatePartitionsRequest:
-		return s.createPartitions(req), nil, nil
+		return reply{r: r, resp: s.createPartitions(req)}, nil
 	case *kmsg.DescribeConfigsRequest:
-		return s.describeConfigs(req), nil, nil
+		return reply{r: r, resp: s.describeConfigs(req)}, nil
 	case *kmsg.AlterConfigsRequest:
-		return s.alterConfigs(req), nil, nil
+		return reply{r: r, resp: s.alterConfigs(req)}, nil
 	case *kmsg.IncrementalAlterConfigsRequest:
-		return s.incrementalAlterConfigs(req), nil, nil
+		return reply{r: r, resp: s.incrementalAlterConfigs(req)}, nil
 	case *kmsg.InitProducerIDRequest:
-		return s.initProducerID(req), nil, nil
+		return reply{r: r, resp: s.initProducerID(req)}, nil
 	case *kmsg.OffsetForLeaderEpochRequest:
-		return s.offsetForLeaderEpoch(req), nil, nil
+		return reply{r: r, resp: s.offsetForLeaderEpoch(req)}, nil
 	case *kmsg.DescribeClusterRequest:
-		return s.describeCluster(req), nil, nil
+		return reply{r: r, resp: s.describeCluster(req)}, nil
 	}
 	// The coordinator shows who sent group requests (DescribeGroups).
 	if resp, ok := s.groups.handle(withGroupClient(ctx, r.clientID, remote), r.kreq); ok {
 		s.observeCommit(r.kreq)
-		return resp, nil, nil
+		return reply{r: r, resp: resp}, nil
 	}
-	return nil, nil, errors.New("no handler")
+	return reply{}, errors.New("no handler")
 }
