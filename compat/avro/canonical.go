@@ -92,36 +92,7 @@ func (w *canonicalWriter) named(n *node) {
 		b.WriteString(`,"doc":`)
 		writeString(b, *n.doc)
 	}
-	switch n.kind {
-	case kindRecord:
-		saved := w.space
-		w.space = n.space
-		b.WriteString(`,"fields":[`)
-		for i, f := range n.fields {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			w.field(f)
-		}
-		b.WriteByte(']')
-		w.space = saved
-	case kindEnum:
-		b.WriteString(`,"symbols":[`)
-		for i, s := range n.symbols {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeString(b, s)
-		}
-		b.WriteByte(']')
-		if n.enumDefault != nil {
-			b.WriteString(`,"default":`)
-			writeString(b, *n.enumDefault)
-		}
-	case kindFixed:
-		b.WriteString(`,"size":`)
-		b.WriteString(strconv.Itoa(n.size))
-	}
+	writeBody(b, n, &w.space, w.field)
 	w.props(n.props)
 	if len(n.aliases) > 0 {
 		b.WriteString(`,"aliases":[`)
@@ -198,4 +169,41 @@ func relative(full, space string) string {
 		}
 	}
 	return full
+}
+
+// writeBody writes what a record, enum or fixed holds after its names and
+// doc, the same in the canonical and the normalized form: a record's
+// fields (each through field, with space set to the record's namespace
+// meanwhile), an enum's symbols and default, a fixed's size.
+func writeBody(b *bytes.Buffer, n *node, space *string, field func(*field)) {
+	switch n.kind {
+	case kindRecord:
+		saved := *space
+		*space = n.space
+		b.WriteString(`,"fields":[`)
+		for i, f := range n.fields {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			field(f)
+		}
+		b.WriteByte(']')
+		*space = saved
+	case kindEnum:
+		b.WriteString(`,"symbols":[`)
+		for i, s := range n.symbols {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeString(b, s)
+		}
+		b.WriteByte(']')
+		if n.enumDefault != nil {
+			b.WriteString(`,"default":`)
+			writeString(b, *n.enumDefault)
+		}
+	case kindFixed:
+		b.WriteString(`,"size":`)
+		b.WriteString(strconv.Itoa(n.size))
+	}
 }

@@ -3,7 +3,6 @@ package avro
 import (
 	"bytes"
 	"slices"
-	"strconv"
 )
 
 // normalizedWriter renders the form used for normalize=true: Avro's Parsing
@@ -83,35 +82,8 @@ func (w *normalizedWriter) named(n *node) {
 	} else {
 		writeString(b, n.kind.String())
 	}
-	switch n.kind {
-	case kindRecord:
-		saved := w.space
-		w.space = n.space
-		b.WriteString(`,"fields":[`)
-		for i, f := range n.fields {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			w.field(f)
-		}
-		b.WriteByte(']')
-		w.space = saved
-	case kindEnum:
-		b.WriteString(`,"symbols":[`)
-		for i, s := range n.symbols {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeString(b, s)
-		}
-		b.WriteByte(']')
-		if n.enumDefault != nil {
-			b.WriteString(`,"default":`)
-			writeString(b, *n.enumDefault)
-		}
-	case kindFixed:
-		b.WriteString(`,"size":`)
-		b.WriteString(strconv.Itoa(n.size))
+	writeBody(b, n, &w.space, w.field)
+	if n.kind == kindFixed {
 		w.logical(n)
 	}
 	w.aliases(n.aliases)

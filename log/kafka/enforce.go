@@ -69,7 +69,7 @@ func newEnforcer(schemas Schemas, logger *slog.Logger) *enforcer {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	e := &enforcer{schemas: schemas, logger: logger, dec: defaultRecDecoder()}
+	e := &enforcer{schemas: schemas, logger: logger, dec: newRecDecoder(recMaxDecompressed, true)}
 	if schemas != nil {
 		e.cache = newEnfIDCache(schemas)
 		e.validator, _ = schemas.(PayloadValidator)
@@ -80,7 +80,7 @@ func newEnforcer(schemas Schemas, logger *slog.Logger) *enforcer {
 // enforces reports whether check would inspect batches of topic: the
 // server may skip the call (and the decompression) otherwise.
 func (e *enforcer) enforces(topic log.Topic) bool {
-	if strings.HasPrefix(topic.Name, "_") {
+	if !enforceable(topic.Name) {
 		return false
 	}
 	return enforcePolicyOf(topic.Configs, enforceKey).on || enforcePolicyOf(topic.Configs, enforceValue).on
@@ -100,7 +100,7 @@ func (e *enforcer) enforces(topic log.Topic) bool {
 // Batches of topics that do not enforce, of internal topics ("_…") and
 // control batches are not decoded at all (nil, nil).
 func (e *enforcer) check(ctx context.Context, topic log.Topic, batch []byte) (rejected []recordError, err error) {
-	if strings.HasPrefix(topic.Name, "_") {
+	if !enforceable(topic.Name) {
 		return nil, nil
 	}
 	kp := enforcePolicyOf(topic.Configs, enforceKey)

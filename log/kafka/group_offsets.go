@@ -151,8 +151,6 @@ func groupBatchRecords(b *kmsg.RecordBatch) ([]kmsg.Record, error) {
 	return recs, nil
 }
 
-var groupCRCTable = crc32.MakeTable(crc32.Castagnoli)
-
 // buildBatch encodes recs as an uncompressed RecordBatch v2 without a
 // producer, stamped now.
 func groupBuildBatch(recs []kmsg.Record, now time.Time) []byte {
@@ -182,7 +180,7 @@ func groupBuildBatch(recs []kmsg.Record, now time.Time) []byte {
 		Records:              body,
 	}
 	out := b.AppendTo(nil)
-	binary.BigEndian.PutUint32(out[17:21], crc32.Checksum(out[21:], groupCRCTable))
+	binary.BigEndian.PutUint32(out[17:21], crc32.Checksum(out[21:], recCRCTable))
 	return out
 }
 

@@ -150,32 +150,30 @@ func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest,
 		fail(code, msg)
 		return nil
 	}
-	if enforceable(t.Name) {
-		rejected, err := s.enforcer.check(ctx, t, batch)
-		if errors.Is(err, errCorrupt) {
-			// Bad compressed data or record framing, which the header
-			// checks above cannot see.
-			fail(kerr.CorruptMessage.Code, err.Error())
-			return nil
+	rejected, err := s.enforcer.check(ctx, t, batch)
+	if errors.Is(err, errCorrupt) {
+		// Bad compressed data or record framing, which the header
+		// checks above cannot see.
+		fail(kerr.CorruptMessage.Code, err.Error())
+		return nil
+	}
+	if err != nil {
+		s.logger.Warn("kafka: cannot check schema IDs", "topic", t.Name, "partition", sp.Partition, "client", clientID, "err", err)
+		fail(kerr.RequestTimedOut.Code, "schema IDs could not be checked: "+err.Error())
+		return nil
+	}
+	if len(rejected) > 0 {
+		sp.ErrorCode = kerr.InvalidRecord.Code
+		sp.ErrorRecords = make([]kmsg.ProduceResponseTopicPartitionErrorRecord, len(rejected))
+		for i, r := range rejected {
+			er := kmsg.NewProduceResponseTopicPartitionErrorRecord()
+			er.RelativeOffset, er.ErrorMessage = r.Index, errMessage(r.Message)
+			sp.ErrorRecords[i] = er
 		}
-		if err != nil {
-			s.logger.Warn("kafka: cannot check schema IDs", "topic", t.Name, "partition", sp.Partition, "client", clientID, "err", err)
-			fail(kerr.RequestTimedOut.Code, "schema IDs could not be checked: "+err.Error())
-			return nil
-		}
-		if len(rejected) > 0 {
-			sp.ErrorCode = kerr.InvalidRecord.Code
-			sp.ErrorRecords = make([]kmsg.ProduceResponseTopicPartitionErrorRecord, len(rejected))
-			for i, r := range rejected {
-				er := kmsg.NewProduceResponseTopicPartitionErrorRecord()
-				er.RelativeOffset, er.ErrorMessage = r.Index, errMessage(r.Message)
-				sp.ErrorRecords[i] = er
-			}
-			msg := fmt.Sprintf("%d of the batch's records rejected; %s", len(rejected), rejected[0].Message)
-			sp.ErrorMessage = errMessage(msg)
-			s.logger.Debug("kafka: rejected batch", "topic", t.Name, "partition", sp.Partition, "client", clientID, "reason", msg)
-			return nil
-		}
+		msg := fmt.Sprintf("%d of the batch's records rejected; %s", len(rejected), rejected[0].Message)
+		sp.ErrorMessage = errMessage(msg)
+		s.logger.Debug("kafka: rejected batch", "topic", t.Name, "partition", sp.Partition, "client", clientID, "reason", msg)
+		return nil
 	}
 	var res log.AppendResult
 	var wait func(context.Context) error

@@ -141,11 +141,6 @@ func newRecDecoder(maxBytes int, verifyCRC bool) *recDecoder {
 	return &recDecoder{max: maxBytes, verifyCRC: verifyCRC, zstd: zd}
 }
 
-// defaultRecDecoder is shared by all enforcers.
-var defaultRecDecoder = sync.OnceValue(func() *recDecoder {
-	return newRecDecoder(recMaxDecompressed, true)
-})
-
 // eachRecord decodes batch and calls fn for every record in order. Errors
 // from decoding wrap errCorrupt; an error from fn stops the iteration and
 // is returned as is. Control batches are iterated like any other.

@@ -132,7 +132,7 @@ func TestRecordDecodeCodecs(t *testing.T) {
 		{Value: bytes.Repeat([]byte("x"), 100_000), Headers: []kmsg.Header{{Key: "a", Value: []byte("1")}, {Key: "a", Value: []byte("2")}, {Key: "n", Value: nil}}},
 		{TimestampDelta64: -5, Value: []byte("neg ts")},
 	}
-	d := defaultRecDecoder()
+	d := newRecDecoder(recMaxDecompressed, true)
 	for _, c := range recTestCodecs {
 		t.Run(c.name, func(t *testing.T) {
 			batch := recBuildBatch(t, c, recs)
@@ -166,7 +166,7 @@ func TestRecordLastHeader(t *testing.T) {
 		{Key: "a", Value: []byte("1")}, {Key: "b", Value: nil}, {Key: "a", Value: []byte("2")},
 	}}}
 	batch := recBuildBatch(t, recTestCodecs[0], recs)
-	err := defaultRecDecoder().eachRecord(batch, func(r *batchRecord) error {
+	err := newRecDecoder(recMaxDecompressed, true).eachRecord(batch, func(r *batchRecord) error {
 		if v, ok := r.lastHeader("a"); !ok || string(v) != "2" {
 			t.Errorf("a = %q %v, want 2", v, ok)
 		}
@@ -228,7 +228,7 @@ func TestRecordCorrupt(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			d := c.dec
 			if d == nil {
-				d = defaultRecDecoder()
+				d = newRecDecoder(recMaxDecompressed, true)
 			}
 			_, err := recCollect(d, c.batch)
 			if !errors.Is(err, errCorrupt) {
@@ -242,7 +242,7 @@ func TestRecordCorrupt(t *testing.T) {
 func TestRecordCallbackError(t *testing.T) {
 	boom := errors.New("boom")
 	batch := recBuildBatch(t, recTestCodecs[0], []kmsg.Record{{Value: []byte("a")}})
-	err := defaultRecDecoder().eachRecord(batch, func(*batchRecord) error { return boom })
+	err := newRecDecoder(recMaxDecompressed, true).eachRecord(batch, func(*batchRecord) error { return boom })
 	if err != boom {
 		t.Fatalf("err = %v", err)
 	}
