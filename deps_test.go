@@ -36,7 +36,7 @@ var allowed = map[string][]string{
 	"registry/rpc":          {"registry", "registry/v1", "compat", "connectrpc.com/connect", "google.golang.org/protobuf"},
 	"ui":                    {"registry", "catalog", "compat", "github.com/a-h/templ"},
 	"migrations":            {},
-	"log":                   {},
+	"log":                   {"golang.org/x/sys"},
 	"log/kafka":             {"log", "github.com/twmb/franz-go", "github.com/klauspost/compress", "github.com/pierrec/lz4/v4"},
 }
 

@@ -142,7 +142,11 @@ func (p *Partition) appendLocked(batch []byte, h header, sync bool) (AppendResul
 	p.wbuf = append(p.wbuf[:0], batch...)
 	binary.BigEndian.PutUint64(p.wbuf[offBaseOffset:], uint64(h.BaseOffset))
 	seg := p.active()
+	pos := seg.size
 	err = seg.append(p.wbuf, h)
+	if err == nil && sync {
+		startWriteback(seg.f, pos, int64(len(p.wbuf)))
+	}
 	if cap(p.wbuf) > maxKeptBuffer {
 		p.wbuf = nil
 	}

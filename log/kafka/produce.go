@@ -273,7 +273,8 @@ func checkBatch(b []byte, version int16, maxBytes int) (code int16, msg string) 
 	if count <= 0 || lastDelta != count-1 {
 		return kerr.InvalidRecord.Code, fmt.Sprintf("record batch of %d records has last offset delta %d", count, lastDelta)
 	}
-	// The CRC is checked once, by the enforcer when the topic enforces
-	// (it reads the records first) and by log.Append in any case.
+	// The CRC is checked once, by log.Append; enforcement, which reads the
+	// records before, checks it only for a batch that fails, so that
+	// corruption is CORRUPT_MESSAGE rather than INVALID_RECORD.
 	return 0, ""
 }

@@ -174,6 +174,45 @@ func TestProduce_BadBatches(t *testing.T) {
 	}
 }
 
+// With enforcement on, a batch whose CRC is wrong is CORRUPT_MESSAGE
+// whether its records would pass enforcement (the log's check catches it)
+// or not (enforcement's failure makes it look at the CRC), and nothing of
+// either is stored.
+func TestProduce_CorruptUnderEnforcement(t *testing.T) {
+	schemas := &fakeSchemas{subjects: map[int][]string{1: {"strict-value"}}}
+	b := mustStart(t, kafka.Config{}, schemas)
+	mustCreateTopic(t, mustAdmin(t, b.addr), "strict", 1, map[string]*string{"charter.value.schema.id.validation": ptr("true")})
+	flip := func(batch []byte) []byte {
+		batch = append([]byte(nil), batch...)
+		batch[len(batch)-2] ^= 0xff
+		return batch
+	}
+	c := dialRaw(t, b.addr)
+	for i, tc := range []struct {
+		name  string
+		batch []byte
+		want  *kerr.Error
+	}{
+		{"valid records, bad CRC", flip(makeBatch(string(withSchemaID(1, "x")))), kerr.CorruptMessage},
+		{"invalid records, bad CRC", flip(makeBatch("no schema id")), kerr.CorruptMessage},
+		{"invalid records", makeBatch("no schema id"), kerr.InvalidRecord},
+	} {
+		req := produceRequest("strict", -1, tc.batch)
+		c.send(req, int32(i))
+		resp := c.receive(req, int32(i)).(*kmsg.ProduceResponse)
+		if code := resp.Topics[0].Partitions[0].ErrorCode; code != tc.want.Code {
+			t.Errorf("%s: error %v, want %v", tc.name, kerr.ErrorForCode(code), tc.want)
+		}
+	}
+	end, err := mustAdmin(t, b.addr).ListEndOffsets(testContext(t), "strict")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := end.Lookup("strict", 0); o.Offset != 0 {
+		t.Errorf("end offset %d after only bad batches, want 0", o.Offset)
+	}
+}
+
 func TestProduce_AutoCreate(t *testing.T) {
 	t.Run("on", func(t *testing.T) {
 		b := mustStart(t, kafka.Config{AutoCreateTopics: true, DefaultPartitions: 3}, nil)
