@@ -2,7 +2,6 @@ package log
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,9 +35,8 @@ type Partition struct {
 	next      int64      // the offset the next record gets (log end offset)
 	producers producers
 	closed    bool
-	err       error  // once set (closed, deleted, failed fsync), appends return it
-	wbuf      []byte // the batch with its base offset set, reused
-	cleanedTo int64  // compaction has seen every closed segment below this
+	err       error // once set (closed, deleted, failed fsync), appends return it
+	cleanedTo int64 // compaction has seen every closed segment below this
 
 	// Group commit, under mu.
 	round      *syncRound // the fsync pending appenders wait for; nil when none
@@ -58,9 +56,6 @@ type Partition struct {
 	wmu    sync.Mutex
 	waitCh chan struct{} // closed and replaced when hw moves
 }
-
-// maxKeptBuffer bounds the write buffer a partition keeps between appends.
-const maxKeptBuffer = 1 << 20
 
 // Append appends one RecordBatch v2 (magic 2; its CRC-32C is verified,
 // ErrCorruptBatch otherwise) at the end of the partition, assigning its
@@ -139,16 +134,11 @@ func (p *Partition) appendLocked(batch []byte, h header, sync bool) (AppendResul
 		return AppendResult{}, nil, fmt.Errorf("roll segment: %w", err)
 	}
 	h.BaseOffset = p.next
-	p.wbuf = append(p.wbuf[:0], batch...)
-	binary.BigEndian.PutUint64(p.wbuf[offBaseOffset:], uint64(h.BaseOffset))
 	seg := p.active()
 	pos := seg.size
-	err = seg.append(p.wbuf, h)
+	err = seg.append(batch, h)
 	if err == nil && sync {
-		startWriteback(seg.f, pos, int64(len(p.wbuf)))
-	}
-	if cap(p.wbuf) > maxKeptBuffer {
-		p.wbuf = nil
+		startWriteback(seg.f, pos, int64(len(batch)))
 	}
 	if err != nil {
 		return AppendResult{}, nil, fmt.Errorf("append to %s: %w", seg.path, err)

@@ -164,10 +164,10 @@ func (s *segment) track(pos int64, h header) (indexEntry, bool) {
 	return e, due
 }
 
-// append writes a batch (its base offset already set) at the end and
-// indexes it.
+// append writes a batch at the end, with h.BaseOffset as its base offset,
+// and indexes it.
 func (s *segment) append(b []byte, h header) error {
-	if _, err := s.f.WriteAt(b, s.size); err != nil {
+	if err := writeBatch(s.f, s.size, h.BaseOffset, b); err != nil {
 		// Drop whatever part was written, so the file ends on a batch.
 		_ = s.f.Truncate(s.size)
 		return err
