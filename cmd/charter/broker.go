@@ -44,6 +44,7 @@ func startBroker(cfg serveConfig, svc *registry.Service, observer kafka.Observer
 		DefaultPartitions: cfg.defaultPartitions,
 		EnforceByDefault:  cfg.enforceSchemaIDs,
 		Observer:          observer,
+		OffsetsRetention:  cfg.offsetsRetention,
 	}, logger)
 	if err != nil {
 		lg.Close()

@@ -179,6 +179,9 @@ func TestServeEnvErrors(t *testing.T) {
 		{"CHARTER_DEFAULT_PARTITIONS": "many"},
 		{"CHARTER_ENFORCE_SCHEMA_IDS": "perhaps"},
 		{"CHARTER_CATALOG_STALE_AFTER": "a week"},
+		{"CHARTER_OFFSETS_RETENTION": "a week"},
+		{"CHARTER_OFFSETS_RETENTION": "0"},
+		{"CHARTER_DEFAULT_PARTITIONS": "0"},
 	} {
 		var stderr bytes.Buffer
 		err := run(context.Background(), []string{"serve", "--http-addr", "127.0.0.1:0", "--kafka-addr", "off", "--data-dir", t.TempDir()},

@@ -41,6 +41,7 @@ type serveConfig struct {
 	autoCreateTopics    bool
 	defaultPartitions   int32
 	enforceSchemaIDs    bool
+	offsetsRetention    time.Duration
 	staleAfter          time.Duration
 
 	logFormat string
@@ -63,6 +64,7 @@ func serveCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.C
 	f.BoolVar(&cfg.autoCreateTopics, "auto-create-topics", true, "create unknown topics on Metadata and Produce (CHARTER_AUTO_CREATE_TOPICS)")
 	f.Int32Var(&cfg.defaultPartitions, "default-partitions", 1, "partitions of auto-created topics (CHARTER_DEFAULT_PARTITIONS)")
 	f.BoolVar(&cfg.enforceSchemaIDs, "enforce-schema-ids", true, "new topics require record values to carry a schema ID registered under <topic>-value (CHARTER_ENFORCE_SCHEMA_IDS)")
+	f.DurationVar(&cfg.offsetsRetention, "offsets-retention", 7*24*time.Hour, "how long a consumer group's committed offsets are kept once it has no members (for commits without a group membership: after each commit); negative keeps them forever (CHARTER_OFFSETS_RETENTION)")
 	f.DurationVar(&cfg.staleAfter, "catalog-stale-after", catalog.DefaultStaleAfter, "how long a declared producer or consumer may go unseen before the catalog flags it (CHARTER_CATALOG_STALE_AFTER)")
 	f.StringVar(&cfg.logFormat, "log-format", "text", "log format: text or json (CHARTER_LOG_FORMAT)")
 	f.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error (CHARTER_LOG_LEVEL)")
@@ -71,7 +73,10 @@ func serveCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.C
 			return usageError(err)
 		}
 		if cfg.defaultPartitions < 1 {
-			return usageError(fmt.Errorf("--default-partitions must be at least 1, not %d", cfg.defaultPartitions))
+			return usageError(fmt.Errorf("--default-partitions (CHARTER_DEFAULT_PARTITIONS) must be at least 1, not %d", cfg.defaultPartitions))
+		}
+		if cfg.offsetsRetention == 0 {
+			return usageError(errors.New("--offsets-retention (CHARTER_OFFSETS_RETENTION) must be positive, or negative to keep offsets forever, not 0"))
 		}
 		return serve(cmd.Context(), cfg, stderr)
 	}

@@ -5,8 +5,9 @@ package kafka
 // stop, and the dispatch of group requests; group_member.go is the
 // membership state machine (JoinGroup, SyncGroup, Heartbeat, LeaveGroup),
 // group_offsets.go the committed offsets and their durability in
-// __consumer_offsets, group_admin.go FindCoordinator, ListGroups,
-// DescribeGroups and DeleteGroups.
+// __consumer_offsets, group_expire.go their expiry (offsets.retention),
+// group_admin.go FindCoordinator, ListGroups, DescribeGroups and
+// DeleteGroups.
 //
 // Locking: groups.mu guards the map of groups; each group has its own mu
 // guarding its state, and a commitMu that serialises the writes of its
@@ -38,15 +39,22 @@ type node struct {
 	Port int32
 }
 
-// offsetsTopic is the compacted internal topic holding committed offsets.
+// groupOffsetsTopic is the compacted internal topic holding committed offsets.
 const groupOffsetsTopic = "__consumer_offsets"
 
-// Defaults of new coordinators; variables so that tests can shorten them.
-var (
-	defaultInitialRebalanceDelay = time.Second
+// Defaults of new coordinators.
+const (
+	defaultInitialRebalanceDelay = time.Second // Kafka: 3 s
 	defaultMinSessionTimeout     = time.Second // Kafka: 6 s; lenient for a development broker
 	defaultMaxSessionTimeout     = 30 * time.Minute
 	defaultMaxMetadataBytes      = 4096 // offset.metadata.max.bytes
+)
+
+// Defaults of Config.OffsetsRetention and OffsetsRetentionCheckInterval,
+// Kafka's: offsets.retention.minutes and offsets.retention.check.interval.ms.
+const (
+	defaultOffsetsRetention      = 7 * 24 * time.Hour
+	defaultOffsetsRetentionCheck = 10 * time.Minute
 )
 
 // groups is the coordinator of every consumer group (classic protocol):
@@ -69,6 +77,16 @@ type groups struct {
 	maxSessionTimeout time.Duration
 	// maxMetadataBytes is offset.metadata.max.bytes.
 	maxMetadataBytes int
+	// retention is offsets.retention.minutes; negative: offsets never
+	// expire. See group_expire.go.
+	retention time.Duration
+	// now is the clock of commit times, "empty since" and expiry; tests
+	// move it. Session and rebalance timers run on real time.
+	now func() time.Time
+	// stopExpiry ends the expiry loop started by newGroups, and expiryDone
+	// is closed when it has returned; both nil when no loop runs.
+	stopExpiry context.CancelFunc
+	expiryDone chan struct{}
 
 	closed atomic.Bool
 
@@ -76,17 +94,29 @@ type groups struct {
 	groups map[string]*group
 }
 
-// newGroups loads committed offsets from l and starts the coordinator.
-func newGroups(l *log.Log, self node, logger *slog.Logger) (*groups, error) {
+// newGroups loads committed offsets from l and starts the coordinator,
+// with the expiry of offsets that cfg's OffsetsRetention asks for.
+func newGroups(l *log.Log, self node, cfg Config, logger *slog.Logger) (*groups, error) {
 	store, err := newGroupLogStore(l)
 	if err != nil {
 		return nil, err
 	}
 	gs := newGroupsWith(store, self, logger)
 	gs.l = l
+	if cfg.OffsetsRetention != 0 {
+		gs.retention = cfg.OffsetsRetention
+	}
+	if cfg.GroupInitialRebalanceDelay != 0 {
+		gs.initialRebalanceDelay = max(cfg.GroupInitialRebalanceDelay, 0)
+	}
 	if err := gs.load(); err != nil {
 		return nil, err
 	}
+	every := cfg.OffsetsRetentionCheckInterval
+	if every <= 0 {
+		every = defaultOffsetsRetentionCheck
+	}
+	gs.startExpiry(every)
 	return gs, nil
 }
 
@@ -103,6 +133,8 @@ func newGroupsWith(store groupStore, self node, logger *slog.Logger) *groups {
 		minSessionTimeout:     defaultMinSessionTimeout,
 		maxSessionTimeout:     defaultMaxSessionTimeout,
 		maxMetadataBytes:      defaultMaxMetadataBytes,
+		retention:             defaultOffsetsRetention,
+		now:                   time.Now,
 		groups:                make(map[string]*group),
 	}
 }
@@ -143,11 +175,16 @@ func (g *groups) handle(ctx context.Context, req kmsg.Request) (resp kmsg.Respon
 	return nil, false
 }
 
-// close stops the coordinator's timers and answers every waiting JoinGroup
-// and SyncGroup with COORDINATOR_NOT_AVAILABLE. It does not close the log.
+// close stops the coordinator's timers and its expiry loop (waiting for a
+// sweep in progress) and answers every waiting JoinGroup and SyncGroup with
+// COORDINATOR_NOT_AVAILABLE. It does not close the log.
 func (g *groups) close() {
 	if g.closed.Swap(true) {
 		return
+	}
+	if g.stopExpiry != nil {
+		g.stopExpiry()
+		<-g.expiryDone
 	}
 	g.mu.Lock()
 	all := make([]*group, 0, len(g.groups))

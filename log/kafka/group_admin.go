@@ -7,7 +7,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -204,7 +203,7 @@ func (gs *groups) deleteGroup(ctx context.Context, name string) int16 {
 	if len(recs) == 0 {
 		return 0
 	}
-	if err := gs.store.append(ctx, groupBuildBatch(recs, time.Now())); err != nil {
+	if err := gs.store.append(ctx, groupBuildBatch(recs, gs.now())); err != nil {
 		gs.logger.Warn("writing group deletion", "group", name, "err", err)
 		// Bring it back unless the name was taken meanwhile.
 		g.mu.Lock()

@@ -32,7 +32,7 @@ func gtBroker(tb testing.TB, dir string) (addr string, stop func()) {
 	if err != nil {
 		tb.Fatalf("log.Open: %v", err)
 	}
-	srv, err := kafka.New(l, nil, kafka.Config{}, testLogger(tb))
+	srv, err := kafka.New(l, nil, kafka.Config{GroupInitialRebalanceDelay: testRebalanceDelay}, testLogger(tb))
 	if err != nil {
 		tb.Fatalf("kafka.New: %v", err)
 	}

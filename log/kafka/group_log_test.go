@@ -19,7 +19,7 @@ func TestGroupOffsetsDurableInLog(t *testing.T) {
 		if err != nil {
 			t.Fatalf("log.Open: %v", err)
 		}
-		gs, err := newGroups(l, gtNode, nil)
+		gs, err := newGroups(l, gtNode, Config{}, nil)
 		if err != nil {
 			l.Close()
 			t.Fatalf("newGroups: %v", err)

@@ -74,6 +74,10 @@ type group struct {
 	pendingSyncTimer *time.Timer
 
 	offsets map[groupTP]groupOffset
+	// emptySince is when the group last became Empty (its last member
+	// gone), or when the coordinator loaded it; zero for a group that never
+	// had members, whose offsets expire by their commit times.
+	emptySince time.Time
 }
 
 // groupMember is a member of a group.
@@ -571,6 +575,7 @@ func (g *group) completeRebalance() {
 	}
 	if len(g.members) == 0 {
 		g.state = groupEmpty
+		g.emptySince = g.gs.now()
 		g.protocol = ""
 		g.leader = ""
 		g.gs.logger.Debug("group empty", "group", g.name, "generation", g.generation)

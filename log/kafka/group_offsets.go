@@ -36,7 +36,7 @@ type groupOffset struct {
 	timestamp   int64 // commit time, ms
 }
 
-// offsetStore is where commits are made durable: __consumer_offsets in the
+// groupStore is where commits are made durable: __consumer_offsets in the
 // log (groupMemStore in tests).
 type groupStore interface {
 	// append appends one RecordBatch v2 durably.
@@ -45,7 +45,7 @@ type groupStore interface {
 	replay(fn func(b *kmsg.RecordBatch) error) error
 }
 
-// logStore keeps commits in partition 0 of __consumer_offsets.
+// groupLogStore keeps commits in partition 0 of __consumer_offsets.
 type groupLogStore struct{ l *log.Log }
 
 func newGroupLogStore(l *log.Log) (*groupLogStore, error) {
@@ -111,7 +111,7 @@ func (s *groupLogStore) replay(fn func(b *kmsg.RecordBatch) error) error {
 	return nil
 }
 
-// forEachBatch calls fn with each whole batch in data and returns the
+// groupEachBatch calls fn with each whole batch in data and returns the
 // offset after the last one (0 when there is none).
 func groupEachBatch(data []byte, fn func(b *kmsg.RecordBatch) error) (next int64, err error) {
 	for len(data) >= 12 {
@@ -132,7 +132,7 @@ func groupEachBatch(data []byte, fn func(b *kmsg.RecordBatch) error) (next int64
 	return next, nil
 }
 
-// batchRecords decodes an uncompressed batch's records.
+// groupBatchRecords decodes an uncompressed batch's records.
 func groupBatchRecords(b *kmsg.RecordBatch) ([]kmsg.Record, error) {
 	recs := make([]kmsg.Record, 0, max(b.NumRecords, 0))
 	src := b.Records
@@ -205,8 +205,13 @@ func groupOffsetRecord(group string, tp groupTP, c *groupOffset) kmsg.Record {
 	return r
 }
 
-// load replays __consumer_offsets into memory.
+// load replays __consumer_offsets into memory. The groups it brings back
+// have no members, and neither whether they had any nor since when they
+// are empty is stored (Kafka keeps that in group metadata records, which
+// this coordinator does not write): each counts as empty since now, so a
+// restart never expires offsets sooner than retention after it.
 func (gs *groups) load() error {
+	start := gs.now()
 	var n int
 	err := gs.store.replay(func(b *kmsg.RecordBatch) error {
 		if b.Attributes&0x20 != 0 { // control batch
@@ -228,6 +233,11 @@ func (gs *groups) load() error {
 	})
 	if err != nil {
 		return fmt.Errorf("kafka: loading committed offsets: %w", err)
+	}
+	for _, g := range gs.all() {
+		g.mu.Lock()
+		g.emptySince = start
+		g.mu.Unlock()
 	}
 	gs.logger.Debug("committed offsets loaded", "records", n, "groups", len(gs.groups))
 	return nil
@@ -402,7 +412,7 @@ func (gs *groups) offsetCommit(ctx context.Context, req *kmsg.OffsetCommitReques
 	}
 	g.mu.Unlock()
 
-	now := time.Now()
+	now := gs.now()
 	var recs []kmsg.Record
 	var commits []groupTP
 	var values []groupOffset
@@ -679,7 +689,7 @@ func (gs *groups) offsetDelete(ctx context.Context, req *kmsg.OffsetDeleteReques
 	}
 	g.mu.Unlock()
 	if len(recs) > 0 {
-		if err := gs.store.append(ctx, groupBuildBatch(recs, time.Now())); err != nil {
+		if err := gs.store.append(ctx, groupBuildBatch(recs, gs.now())); err != nil {
 			gs.logger.Warn("writing offset deletion", "group", g.name, "err", err)
 			resp.ErrorCode = groupStoreErrCode(err)
 			resp.Topics = nil

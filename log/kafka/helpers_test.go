@@ -21,6 +21,10 @@ import (
 	"github.com/charterhq/charter/log/kafka"
 )
 
+// testRebalanceDelay is how long new groups of the tests' brokers wait for
+// their first members, shorter than the 1 s default.
+const testRebalanceDelay = 100 * time.Millisecond
+
 // broker is a server on 127.0.0.1:0 over a log in a temporary directory.
 type broker struct {
 	addr string
@@ -56,6 +60,9 @@ func mustStart(tb testing.TB, cfg kafka.Config, schemas kafka.Schemas) *broker {
 	l, err := log.Open(tb.TempDir(), log.Options{})
 	if err != nil {
 		tb.Fatalf("log.Open: %v", err)
+	}
+	if cfg.GroupInitialRebalanceDelay == 0 {
+		cfg.GroupInitialRebalanceDelay = testRebalanceDelay
 	}
 	srv, err := kafka.New(l, schemas, cfg, testLogger(tb))
 	if err != nil {

@@ -13,7 +13,10 @@ package kafka
 // per-API files), the group coordinator (group*.go) and enforcement
 // (enforce*.go). Server, New, Serve and Close live in server.go.
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Schemas is what enforcement needs from the schema registry. main hands
 // in an implementation over registry.Service; it may be remote later.
@@ -56,4 +59,18 @@ type Config struct {
 	EnforceByDefault bool
 	MaxRequestBytes  int32    // largest request frame accepted; default 100 MiB
 	Observer         Observer // may be nil
+
+	// OffsetsRetention is Kafka's offsets.retention.minutes (KIP-211): the
+	// committed offsets of a group without members expire this long after
+	// it became empty (or after the broker started, for groups it loaded),
+	// those of a group that only ever committed this long after each
+	// commit. 0 means 7 days; negative, never.
+	OffsetsRetention time.Duration
+	// OffsetsRetentionCheckInterval is offsets.retention.check.interval.ms:
+	// how often expired offsets are looked for. 0 means 10 minutes.
+	OffsetsRetentionCheckInterval time.Duration
+	// GroupInitialRebalanceDelay is group.initial.rebalance.delay.ms: how
+	// long a new group waits for more members before its first rebalance.
+	// 0 means 1 s; negative, no wait.
+	GroupInitialRebalanceDelay time.Duration
 }

@@ -152,7 +152,7 @@ func (s *Server) start(ln net.Listener) error {
 	}
 	if s.groups == nil {
 		s.self = advertised(s.cfg, ln.Addr())
-		g, err := newGroups(s.log, s.self, s.logger)
+		g, err := newGroups(s.log, s.self, s.cfg, s.logger)
 		if err != nil {
 			return fmt.Errorf("kafka: start group coordinator: %w", err)
 		}
