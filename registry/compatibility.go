@@ -97,36 +97,32 @@ func (s *Service) check(ctx context.Context, cfg Config, c candidate, live []Ver
 	if cfg.Compatibility == compat.None || len(live) == 0 {
 		return result, nil
 	}
-	// compat.Check needs one format; a type change fails against the
-	// versions it would be compared with, as in Confluent.
-	first := len(live) - 1
-	if cfg.Compatibility.Transitive() {
-		first = 0
+	// Only the versions the level compares with are parsed: the latest, or
+	// all of them when transitive.
+	if !cfg.Compatibility.Transitive() {
+		live = live[len(live)-1:]
 	}
 	history := make([]compat.Schema, 0, len(live))
-	compared := make([]Version, 0, len(live))
-	for i, v := range live {
+	for _, v := range live {
+		// compat.Check needs one format; a type change fails against the
+		// versions it would be compared with, as in Confluent.
 		if v.Schema.Type != c.schema.Type {
-			if i >= first {
-				result.Compatible = false
-				result.OldVersion, result.OldSchema = v.Version, v.Schema.Text
-				result.Problems = []compat.Problem{{Rule: ruleSchemaType, Message: "Incompatible because of different schema type"}}
-				return result, nil
-			}
-			continue
+			result.Compatible = false
+			result.OldVersion, result.OldSchema = v.Version, v.Schema.Text
+			result.Problems = []compat.Problem{{Rule: ruleSchemaType, Message: "Incompatible because of different schema type"}}
+			return result, nil
 		}
 		p, err := s.parsed(ctx, v.Schema)
 		if err != nil {
 			return result, fmt.Errorf("parse version %d of %q: %w", v.Version, v.Subject, err)
 		}
 		history = append(history, p)
-		compared = append(compared, v)
 	}
 	problems := compat.Check(c.format, cfg.Compatibility, c.parsed, history)
 	if len(problems) == 0 {
 		return result, nil
 	}
-	old := compared[problems[0].Against]
+	old := live[problems[0].Against]
 	result.Compatible = false
 	result.Problems = problems
 	result.OldVersion, result.OldSchema = old.Version, old.Schema.Text

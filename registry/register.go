@@ -3,6 +3,8 @@ package registry
 import (
 	"context"
 	"fmt"
+
+	"github.com/charterhq/charter/compat"
 )
 
 // Register adds schema to subject as Confluent's POST
@@ -44,16 +46,14 @@ func (s *Service) Register(ctx context.Context, subject string, req SchemaReques
 	_, name := SplitContext(subject)
 	ctxName := contextLabel(c.schema.Context)
 
-	decide := func(history []Version, existingID int) (NewVersion, error) {
-		live := liveVersions(history)
+	decide := func(ctx context.Context, h History, existingID int) (NewVersion, error) {
 		if existingID != 0 && (req.ID == 0 || req.ID == existingID) {
-			for i := len(live) - 1; i >= 0; i-- {
-				if live[i].Schema.ID != existingID {
-					continue
-				}
-				if req.Version == 0 || req.Version == live[i].Version || (req.Version == Latest && i == len(live)-1) {
-					return NewVersion{Existing: live[i].Version}, nil
-				}
+			existing, err := registered(ctx, h, existingID, req.Version)
+			if err != nil {
+				return NewVersion{}, err
+			}
+			if existing != 0 {
+				return NewVersion{Existing: existing}, nil
 			}
 		}
 		switch {
@@ -64,18 +64,21 @@ func (s *Service) Register(ctx context.Context, subject string, req SchemaReques
 		case !mode.importing() && req.ID != 0:
 			return NewVersion{}, Errorf(CodeOperationNotPermitted, "Subject %s in context %s is not in import mode", name, ctxName)
 		}
-		next := 1
-		if len(history) > 0 {
-			next = history[len(history)-1].Version + 1
+		last, err := h.MaxVersion(ctx)
+		if err != nil {
+			return NewVersion{}, err
 		}
+		next := last + 1
 		nv := NewVersion{Version: next, ID: existingID}
 		if mode.importing() {
 			nv.ID = req.ID
 			if req.Version > 0 {
-				for _, v := range history {
-					if v.Version == req.Version {
-						return NewVersion{}, Errorf(CodeOperationNotPermitted, "Subject %s already has version %d", name, req.Version)
-					}
+				_, taken, err := h.Version(ctx, req.Version)
+				if err != nil {
+					return NewVersion{}, err
+				}
+				if taken {
+					return NewVersion{}, Errorf(CodeOperationNotPermitted, "Subject %s already has version %d", name, req.Version)
 				}
 				nv.Version = req.Version
 			}
@@ -84,7 +87,11 @@ func (s *Service) Register(ctx context.Context, subject string, req SchemaReques
 		if req.Version > 0 && req.Version != next {
 			return NewVersion{}, Errorf(CodeInvalidSchema, "Version is not one more than previous version")
 		}
-		result, err := s.check(ctx, cfg, c, live)
+		against, err := s.compareWith(ctx, h, cfg, subject)
+		if err != nil {
+			return NewVersion{}, err
+		}
+		result, err := s.check(ctx, cfg, c, against)
 		if err != nil {
 			return NewVersion{}, err
 		}
@@ -103,6 +110,64 @@ func (s *Service) Register(ctx context.Context, subject string, req SchemaReques
 		s.logger.InfoContext(ctx, "schema registered", "subject", subject, "version", v.Version, "id", v.Schema.ID, "type", v.Schema.Type)
 	}
 	return v, nil
+}
+
+// registered returns the number of the subject's live version that already
+// carries schema id and answers a request for version (0 when none does):
+// the newest such version for 0, the latest live version for Latest, that
+// very version for a number.
+func registered(ctx context.Context, h History, id, version int) (int, error) {
+	switch {
+	case version == 0:
+		return h.LatestWithID(ctx, id)
+	case version == Latest:
+		latest, err := h.Live(ctx, 1)
+		if err != nil || len(latest) == 0 || latest[0].ID != id {
+			return 0, err
+		}
+		return latest[0].Version, nil
+	case version > 0:
+		v, ok, err := h.Version(ctx, version)
+		if err != nil || !ok || v.Deleted || v.ID != id {
+			return 0, err
+		}
+		return v.Version, nil
+	}
+	return 0, nil
+}
+
+// compareWith returns the subject's live versions, with their schemas, that
+// a check at cfg's level may compare a new schema with: the latest, or all
+// at a transitive level or with a compatibility group (whose members only
+// their metadata tells). Schemas come from the ID cache, and on a miss
+// through h, inside the store's transaction: a second connection could wait
+// on a pool that the writers queueing for the subject's lock have drained.
+func (s *Service) compareWith(ctx context.Context, h History, cfg Config, subject string) ([]Version, error) {
+	if cfg.Compatibility == compat.None {
+		return nil, nil
+	}
+	limit := 1
+	if cfg.Compatibility.Transitive() || cfg.CompatibilityGroup != "" {
+		limit = 0
+	}
+	live, err := h.Live(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	schemaContext, _ := SplitContext(subject)
+	out := make([]Version, len(live))
+	for i, v := range live {
+		c, err := s.cachedFrom(schemaContext, v.ID, func() (Schema, error) { return h.Schema(ctx, v.ID) })
+		if err != nil {
+			if CodeOf(err) == CodeSchemaNotFound {
+				// A version pins its schema: a miss is the store's fault.
+				err = Internal(fmt.Errorf("version %d of %q carries schema %d, which is missing", v.Version, subject, v.ID))
+			}
+			return nil, err
+		}
+		out[i] = Version{Subject: subject, Version: v.Version, Schema: c.schema}
+	}
+	return out, nil
 }
 
 // contextLabel is how Confluent prints a context in messages: empty for the

@@ -75,18 +75,28 @@ func (s *Service) format(schemaType string) (compat.Format, error) {
 	return f, nil
 }
 
-// cached returns the cache entry for a schema, loading it on a miss.
+// cached returns the cache entry for a schema, loading it from the store on
+// a miss.
 func (s *Service) cached(ctx context.Context, schemaContext string, id int) (*cachedSchema, error) {
-	key := idKey{schemaContext, id}
+	c, err := s.cachedFrom(schemaContext, id, func() (Schema, error) { return s.store.SchemaByID(ctx, schemaContext, id) })
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return c, nil
+}
+
+// cachedFrom returns the cache entry for a schema, loading it with load on a
+// miss.
+func (s *Service) cachedFrom(schemaContext string, id int, load func() (Schema, error)) (*cachedSchema, error) {
 	s.mu.RLock()
-	c, ok := s.byID[key]
+	c, ok := s.byID[idKey{schemaContext, id}]
 	s.mu.RUnlock()
 	if ok {
 		return c, nil
 	}
-	schema, err := s.store.SchemaByID(ctx, schemaContext, id)
+	schema, err := load()
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, err
 	}
 	return s.remember(schema), nil
 }

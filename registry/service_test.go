@@ -20,6 +20,7 @@ import (
 	"github.com/charterhq/charter/registry"
 	"github.com/charterhq/charter/registry/postgres"
 	"github.com/charterhq/charter/registry/postgres/postgrestest"
+	"github.com/charterhq/charter/registry/registrytest"
 	"github.com/charterhq/charter/registry/sqlite"
 )
 
@@ -33,7 +34,7 @@ func newService(t *testing.T) *registry.Service {
 	if err := migrations.Apply(context.Background(), db, migrations.SQLite); err != nil {
 		t.Fatal(err)
 	}
-	return registry.New(sqlite.New(db), []compat.Format{fieldList{}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return registry.New(sqlite.New(db), []compat.Format{registrytest.FieldList{}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 func mustRegister(t *testing.T, s *registry.Service, subject, schema string) registry.Version {
@@ -280,7 +281,7 @@ func TestService_ConcurrentRegistrations(t *testing.T) {
 		if err := migrations.Apply(ctx, db, migrations.SQLite); err != nil {
 			t.Fatal(err)
 		}
-		services = append(services, registry.New(sqlite.New(db), []compat.Format{fieldList{}}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+		services = append(services, registry.New(sqlite.New(db), []compat.Format{registrytest.FieldList{}}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	}
 	raceRegistrations(t, services)
 }
@@ -302,7 +303,7 @@ func TestService_ConcurrentRegistrationsPostgres(t *testing.T) {
 		if err := migrations.Apply(ctx, db, migrations.Postgres); err != nil {
 			t.Fatal(err)
 		}
-		services = append(services, registry.New(postgres.New(pool), []compat.Format{fieldList{}}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+		services = append(services, registry.New(postgres.New(pool), []compat.Format{registrytest.FieldList{}}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	}
 	raceRegistrations(t, services)
 }
@@ -376,9 +377,9 @@ func raceRegistrations(t *testing.T, services []*registry.Service) {
 			}
 			seen[v.Schema.ID] = v.Schema.Text
 			if prev != nil {
-				reader, _ := fieldList{}.Parse(v.Schema.Text, nil)
-				writer, _ := fieldList{}.Parse(prev.Schema.Text, nil)
-				if p := (fieldList{}).Compatible(reader, writer); len(p) > 0 {
+				reader, _ := registrytest.FieldList{}.Parse(v.Schema.Text, nil)
+				writer, _ := registrytest.FieldList{}.Parse(prev.Schema.Text, nil)
+				if p := (registrytest.FieldList{}).Compatible(reader, writer); len(p) > 0 {
 					t.Errorf("%s v%d (%s) got in although incompatible with v%d (%s)", subject, v.Version, v.Schema.Text, prev.Version, prev.Schema.Text)
 				}
 			}

@@ -46,11 +46,11 @@ type Store interface {
 	// CreateVersion adds schema (Context, Type, Text, References, Metadata,
 	// RuleSet and Fingerprint set; ID zero) to subject, atomically and
 	// serialised per subject across processes. Under that serialisation it
-	// calls decide with the subject's versions (soft-deleted included,
-	// oldest first) and the ID schema's fingerprint already has in its
-	// context (0 if none), and writes what decide returns; an error from
-	// decide is returned unchanged and nothing is written. created is false
-	// when decide chose an existing version.
+	// calls decide with the subject's History, read in the same transaction,
+	// and the ID schema's fingerprint already has in its context (0 if
+	// none), and writes what decide returns; an error from decide is
+	// returned unchanged and nothing is written. created is false when
+	// decide chose an existing version.
 	CreateVersion(ctx context.Context, subject string, schema Schema, decide Decider) (v Version, created bool, err error)
 
 	// SoftDeleteVersions marks versions of subject deleted.
@@ -84,16 +84,54 @@ type Store interface {
 	MaxID(ctx context.Context, schemaContext string) (int, error)
 }
 
-// Decider chooses, under the store's per-subject serialisation, what
-// CreateVersion writes. history is the subject's versions, soft-deleted
-// included, oldest first; existingID is the ID the new schema's fingerprint
+// Decider chooses, under CreateVersion's per-subject serialisation, what
+// CreateVersion writes. It reads what it needs of the subject through h,
+// whose reads share the write's transaction, so nothing it saw can change
+// before the write. existingID is the ID the new schema's fingerprint
 // already has in its context, 0 when it has none.
-type Decider func(history []Version, existingID int) (NewVersion, error)
+type Decider func(ctx context.Context, h History, existingID int) (NewVersion, error)
+
+// History is a subject as a Decider reads it: through indexed lookups, so
+// that a decision costs what it reads rather than what the subject holds.
+// Only Live with no limit grows with the subject's history, as transitive
+// compatibility must. Schemas come separately, by ID, so that a Decider
+// keeping them cached reads no schema text it already has.
+type History interface {
+	// MaxVersion returns the subject's highest version number, soft-deleted
+	// versions included; 0 when the subject has none.
+	MaxVersion(ctx context.Context) (int, error)
+
+	// Version returns the subject's version number n, live or soft-deleted;
+	// ok is false when the subject has no such version.
+	Version(ctx context.Context, n int) (v VersionID, ok bool, err error)
+
+	// LatestWithID returns the number of the subject's newest live version
+	// carrying schema id, 0 when no live version does.
+	LatestWithID(ctx context.Context, id int) (int, error)
+
+	// Live lists the subject's newest live versions, oldest first: at most
+	// limit of them, or all when limit is 0.
+	Live(ctx context.Context, limit int) ([]VersionID, error)
+
+	// Schema returns the schema with id in the subject's context, whether
+	// the versions carrying it are live or soft-deleted. It returns
+	// ErrSchemaNotFound (40403) when no version carries it.
+	Schema(ctx context.Context, id int) (Schema, error)
+}
+
+// VersionID is a version of a subject without its schema's content: its
+// number, the ID of the schema it carries, and whether it is soft-deleted.
+type VersionID struct {
+	Version int
+	ID      int
+	Deleted bool
+}
 
 // NewVersion is what a Decider decides.
 type NewVersion struct {
 	// Existing, when non-zero, is the number of a version of the subject to
-	// return instead of creating one.
+	// return instead of creating one; CreateVersion fails when the subject
+	// lacks it.
 	Existing int
 	// Version is the new version's number.
 	Version int

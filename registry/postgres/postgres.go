@@ -111,7 +111,11 @@ func scanSubjectVersion(rows pgx.Rows) (registry.SubjectVersion, error) {
 
 // SchemaByID implements registry.Store.
 func (s *Store) SchemaByID(ctx context.Context, schemaContext string, id int) (registry.Schema, error) {
-	row := s.pool.QueryRow(ctx, `SELECT `+schemaColumns+` FROM schemas s WHERE s.context = $1 AND s.id = $2`, schemaContext, id)
+	return schemaByID(ctx, s.pool, schemaContext, id)
+}
+
+func schemaByID(ctx context.Context, q queryer, schemaContext string, id int) (registry.Schema, error) {
+	row := q.QueryRow(ctx, `SELECT `+schemaColumns+` FROM schemas s WHERE s.context = $1 AND s.id = $2`, schemaContext, id)
 	schema, err := scanSchema(row)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return schema, registry.ErrSchemaNotFound

@@ -22,40 +22,49 @@ const (
 // CreateVersion implements registry.Store.
 //
 // Two transaction-scoped advisory locks make it safe across Charter
-// instances: one on the subject, so that the Decider sees the history its
-// version will follow, then one on the content (context and fingerprint), so
-// that two subjects registering the same new schema at once share one ID.
+// instances: one on the subject, so that what the Decider reads of the
+// subject holds until its version is written, then one on the content
+// (context and fingerprint), so that two subjects registering the same new
+// schema at once share one ID.
 // Every writer takes them in that order and holds at most one of each, so
 // they cannot deadlock.
 func (s *Store) CreateVersion(ctx context.Context, subject string, schema registry.Schema, decide registry.Decider) (registry.Version, bool, error) {
 	var out registry.Version
 	var created bool
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2)), pg_advisory_xact_lock($3, hashtext($4))`,
-			lockSubject, subject, lockContent, schema.Context+" "+schema.Fingerprint); err != nil {
-			return fmt.Errorf("lock: %w", err)
-		}
-		history, err := queryVersions(ctx, tx, `WHERE v.subject = $1 ORDER BY v.version`, subject)
-		if err != nil {
-			return err
-		}
+		// The locks, the content's ID and the subject's highest version (which
+		// nearly every decision needs) go in one round trip. The server runs
+		// them in order, each read with a snapshot taken after the locks, so
+		// the reads see what the locks protect.
+		h := history{tx: tx, subject: subject, context: schema.Context}
 		var existingID int
-		err = tx.QueryRow(ctx, `SELECT id FROM schemas WHERE context = $1 AND fingerprint = $2`, schema.Context, schema.Fingerprint).Scan(&existingID)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
+		b := &pgx.Batch{}
+		b.Queue(`SELECT pg_advisory_xact_lock($1, hashtext($2)), pg_advisory_xact_lock($3, hashtext($4))`,
+			lockSubject, subject, lockContent, schema.Context+" "+schema.Fingerprint)
+		b.Queue(`SELECT id FROM schemas WHERE context = $1 AND fingerprint = $2`, schema.Context, schema.Fingerprint).QueryRow(func(row pgx.Row) error {
+			if err := row.Scan(&existingID); !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			return nil
+		})
+		b.Queue(maxVersionQuery, subject).QueryRow(func(row pgx.Row) error { return row.Scan(&h.max) })
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("lock and read %q: %w", subject, err)
 		}
-		nv, err := decide(history, existingID)
+		nv, err := decide(ctx, h, existingID)
 		if err != nil {
 			return err
 		}
 		if nv.Existing != 0 {
-			for _, v := range history {
-				if v.Version == nv.Existing {
-					out = v
-					return nil
-				}
+			vs, err := queryVersions(ctx, tx, `WHERE v.subject = $1 AND v.version = $2`, subject, nv.Existing)
+			if err != nil {
+				return err
 			}
-			return fmt.Errorf("decider chose version %d, which %q lacks", nv.Existing, subject)
+			if len(vs) == 0 {
+				return fmt.Errorf("decider chose version %d, which %q lacks", nv.Existing, subject)
+			}
+			out = vs[0]
+			return nil
 		}
 		if schema.ID, err = placeSchema(ctx, tx, schema, nv.ID); err != nil {
 			return err

@@ -100,13 +100,21 @@ func TestConcurrency(t *testing.T, stores ...registry.Store) {
 				wg.Go(func() {
 					<-start
 					sc := schema(subject, fmt.Sprintf("%s-%d", family, g))
-					v, created, err := store(g).CreateVersion(context.Background(), subject, sc, func(h []registry.Version, id int) (registry.NewVersion, error) {
-						for _, v := range h {
-							if !strings.HasPrefix(v.Schema.Text, family) {
+					v, created, err := store(g).CreateVersion(context.Background(), subject, sc, func(ctx context.Context, h registry.History, id int) (registry.NewVersion, error) {
+						live, err := h.Live(ctx, 0)
+						if err != nil {
+							return registry.NewVersion{}, err
+						}
+						for _, v := range live {
+							old, err := h.Schema(ctx, v.ID)
+							if err != nil {
+								return registry.NewVersion{}, err
+							}
+							if !strings.HasPrefix(old.Text, family) {
 								return registry.NewVersion{}, registry.ErrIncompatibleSchema
 							}
 						}
-						return appendVersion(h, id)
+						return appendVersion(ctx, h, id)
 					})
 					switch {
 					case errors.Is(err, registry.ErrIncompatibleSchema):

@@ -71,17 +71,13 @@ var deleteTests = []storeTest{
 		mustCreate(t, s, "s", "a")
 		mustCreate(t, s, "s", "b")
 		mustPurge(t, s, "s", 1, 2)
-		var history []registry.Version
-		var existingID int
-		v, created, err := s.CreateVersion(context.Background(), "s", schema("s", "a"), func(h []registry.Version, id int) (registry.NewVersion, error) {
-			history, existingID = h, id
-			return appendVersion(h, id)
-		})
+		var saw seen
+		v, created, err := s.CreateVersion(context.Background(), "s", schema("s", "a"), decideWith(registry.NewVersion{Version: 1}, &saw))
 		if err != nil || !created || v.Version != 1 || v.Schema.ID != 3 {
 			t.Errorf("CreateVersion after purging all = v%d id %d created %v, %v; want v1 id 3 created", v.Version, v.Schema.ID, created, err)
 		}
-		if len(history) != 0 || existingID != 0 {
-			t.Errorf("decider saw %d versions and existing ID %d, want none and 0", len(history), existingID)
+		if saw.max != 0 || len(saw.live) != 0 || saw.existingID != 0 {
+			t.Errorf("decider saw highest version %d, %d live versions and existing ID %d, want 0, none and 0", saw.max, len(saw.live), saw.existingID)
 		}
 	}},
 	{"PurgeKeepsSchemaInUse", func(t *testing.T, s registry.Store) {
@@ -98,13 +94,10 @@ var deleteTests = []storeTest{
 			t.Errorf("SchemaUsage = %v, %v; want %v", subjectVersions(usage), err, want)
 		}
 		// And the content keeps its ID for the next subject.
-		var existingID int
-		_, _, err = s.CreateVersion(ctx, "c", schema("c", "x"), func(h []registry.Version, id int) (registry.NewVersion, error) {
-			existingID = id
-			return appendVersion(h, id)
-		})
-		if err != nil || existingID != v.Schema.ID {
-			t.Errorf("existingID after purging one user = %d, %v; want %d", existingID, err, v.Schema.ID)
+		var saw seen
+		_, _, err = s.CreateVersion(ctx, "c", schema("c", "x"), decideWith(registry.NewVersion{Version: 1, ID: v.Schema.ID}, &saw))
+		if err != nil || saw.existingID != v.Schema.ID {
+			t.Errorf("existingID after purging one user = %d, %v; want %d", saw.existingID, err, v.Schema.ID)
 		}
 	}},
 	{"PurgeDropsReferences", func(t *testing.T, s registry.Store) {

@@ -1,17 +1,17 @@
 // Package registrytest is the contract suite every registry.Store passes:
-// TestStore runs one subtest per promised behaviour against a fresh store,
-// and TestConcurrency hammers one database through one or several Store
-// values, as several Charter processes sharing a database would.
+// TestStore runs one subtest per promised behaviour against a fresh store
+// (some through a registry.Service, whose rules rest on the store's
+// lookups), and TestConcurrency hammers one database through one or several
+// Store values, as several Charter processes sharing a database would.
 //
-// It knows only the registry package and the standard library: no SQL and
-// no driver, so that each store's own tests decide how a fresh database is
-// made.
+// It knows only the registry and compat packages and the standard library:
+// no SQL, no driver and no schema format (a toy one stands in), so that each
+// store's own tests decide how a fresh database is made.
 package registrytest
 
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 	"testing"
 
@@ -26,6 +26,8 @@ func TestStore(t *testing.T, open func(t *testing.T) registry.Store) {
 		tests []storeTest
 	}{
 		{"CreateVersion", createTests},
+		{"History", historyTests},
+		{"Register", registerTests},
 		{"Read", readTests},
 		{"Delete", deleteTests},
 		{"Settings", settingsTests},
@@ -60,26 +62,42 @@ func schema(subject, text string, refs ...registry.Reference) registry.Schema {
 // appendVersion is the Decider a plain registration uses: a live version
 // already carrying the content comes back, anything else becomes the next
 // version under the content's existing ID (or a new one).
-func appendVersion(history []registry.Version, existingID int) (registry.NewVersion, error) {
-	for i := len(history) - 1; existingID != 0 && i >= 0; i-- {
-		if v := history[i]; !v.Deleted && v.Schema.ID == existingID {
-			return registry.NewVersion{Existing: v.Version}, nil
+func appendVersion(ctx context.Context, h registry.History, existingID int) (registry.NewVersion, error) {
+	if existingID != 0 {
+		n, err := h.LatestWithID(ctx, existingID)
+		if err != nil || n != 0 {
+			return registry.NewVersion{Existing: n}, err
 		}
 	}
-	return registry.NewVersion{Version: nextVersion(history), ID: existingID}, nil
+	next, err := nextVersion(ctx, h)
+	return registry.NewVersion{Version: next, ID: existingID}, err
 }
 
-func nextVersion(history []registry.Version) int {
-	if len(history) == 0 {
-		return 1
-	}
-	return history[len(history)-1].Version + 1
+func nextVersion(ctx context.Context, h registry.History) (int, error) {
+	n, err := h.MaxVersion(ctx)
+	return n + 1, err
 }
 
-// decideWith returns a Decider that records what it was shown and decides nv.
-func decideWith(nv registry.NewVersion, history *[]registry.Version, existingID *int) registry.Decider {
-	return func(h []registry.Version, id int) (registry.NewVersion, error) {
-		*history, *existingID = slices.Clone(h), id
+// seen is what a Decider was shown: the existing ID, and what the History
+// said of the subject's highest version and of its live versions.
+type seen struct {
+	existingID int
+	max        int
+	live       []registry.VersionID
+}
+
+// decideWith returns a Decider that records what it was shown in saw and
+// decides nv.
+func decideWith(nv registry.NewVersion, saw *seen) registry.Decider {
+	return func(ctx context.Context, h registry.History, id int) (registry.NewVersion, error) {
+		var err error
+		saw.existingID = id
+		if saw.max, err = h.MaxVersion(ctx); err != nil {
+			return registry.NewVersion{}, err
+		}
+		if saw.live, err = h.Live(ctx, 0); err != nil {
+			return registry.NewVersion{}, err
+		}
 		return nv, nil
 	}
 }

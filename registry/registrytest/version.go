@@ -56,20 +56,16 @@ var createTests = []storeTest{
 		mustCreate(t, s, "s", "a")
 		mustCreate(t, s, "s", "b")
 		mustSoftDelete(t, s, "s", 1)
-		var history []registry.Version
-		var existingID int
-		v, created, err := s.CreateVersion(context.Background(), "s", schema("s", "c"), decideWith(registry.NewVersion{Version: 3}, &history, &existingID))
+		var saw seen
+		v, created, err := s.CreateVersion(context.Background(), "s", schema("s", "c"), decideWith(registry.NewVersion{Version: 3}, &saw))
 		if err != nil || !created || v.Version != 3 || v.Schema.ID != 3 {
 			t.Fatalf("CreateVersion = v%d id %d created %v, %v; want v3 id 3 created", v.Version, v.Schema.ID, created, err)
 		}
-		if got, want := numbers(history), []string{"s/1d", "s/2"}; !slices.Equal(got, want) {
-			t.Errorf("history = %v, want %v", got, want)
+		if want := []registry.VersionID{{Version: 2, ID: 2}}; saw.max != 2 || !slices.Equal(saw.live, want) {
+			t.Errorf("decider saw highest version %d and live versions %v, want 2 and %v", saw.max, saw.live, want)
 		}
-		if len(history) == 2 && (history[0].Schema.Text != "a" || history[1].Schema.ID != 2) {
-			t.Errorf("history schemas = %+v, %+v", history[0].Schema, history[1].Schema)
-		}
-		if existingID != 0 {
-			t.Errorf("existingID of a new schema = %d, want 0", existingID)
+		if saw.existingID != 0 {
+			t.Errorf("existingID of a new schema = %d, want 0", saw.existingID)
 		}
 	}},
 	{"DeciderSeesExistingIDInContext", func(t *testing.T, s registry.Store) {
@@ -83,14 +79,13 @@ var createTests = []storeTest{
 			{"s", a.Schema.ID},
 			{":.staging:s", 0}, // IDs are per context
 		} {
-			var history []registry.Version
-			var existingID int
-			_, _, err := s.CreateVersion(context.Background(), tc.subject, schema(tc.subject, "x"), decideWith(registry.NewVersion{Version: 1, ID: tc.want}, &history, &existingID))
+			var saw seen
+			_, _, err := s.CreateVersion(context.Background(), tc.subject, schema(tc.subject, "x"), decideWith(registry.NewVersion{Version: 1, ID: tc.want}, &saw))
 			if err != nil {
 				t.Fatalf("CreateVersion(%q): %v", tc.subject, err)
 			}
-			if existingID != tc.want || len(history) != 0 {
-				t.Errorf("CreateVersion(%q): decider saw existingID %d and %d versions, want %d and none", tc.subject, existingID, len(history), tc.want)
+			if saw.existingID != tc.want || saw.max != 0 || len(saw.live) != 0 {
+				t.Errorf("CreateVersion(%q): decider saw existingID %d, highest version %d and %d live versions, want %d, 0 and none", tc.subject, saw.existingID, saw.max, len(saw.live), tc.want)
 			}
 		}
 	}},
@@ -98,7 +93,7 @@ var createTests = []storeTest{
 		mustCreate(t, s, "s", "a")
 		mustCreate(t, s, "s", "b")
 		fresh := schema("s", "c")
-		v, created, err := s.CreateVersion(context.Background(), "s", fresh, func([]registry.Version, int) (registry.NewVersion, error) {
+		v, created, err := s.CreateVersion(context.Background(), "s", fresh, func(context.Context, registry.History, int) (registry.NewVersion, error) {
 			return registry.NewVersion{Existing: 1}, nil
 		})
 		if err != nil || created || v.Version != 1 || v.Schema.Text != "a" || v.Schema.ID != 1 {
@@ -109,7 +104,7 @@ var createTests = []storeTest{
 	{"ExistingMissingVersionFails", func(t *testing.T, s registry.Store) {
 		mustCreate(t, s, "s", "a")
 		fresh := schema("s", "c")
-		_, _, err := s.CreateVersion(context.Background(), "s", fresh, func([]registry.Version, int) (registry.NewVersion, error) {
+		_, _, err := s.CreateVersion(context.Background(), "s", fresh, func(context.Context, registry.History, int) (registry.NewVersion, error) {
 			return registry.NewVersion{Existing: 7}, nil
 		})
 		if err == nil {
@@ -121,14 +116,14 @@ var createTests = []storeTest{
 		mustCreate(t, s, "s", "a")
 		refused := errors.New("refused")
 		fresh := schema("s", "b")
-		_, _, err := s.CreateVersion(context.Background(), "s", fresh, func([]registry.Version, int) (registry.NewVersion, error) {
+		_, _, err := s.CreateVersion(context.Background(), "s", fresh, func(context.Context, registry.History, int) (registry.NewVersion, error) {
 			return registry.NewVersion{}, refused
 		})
 		if err != refused {
 			t.Errorf("CreateVersion error = %v, want the decider's own error unchanged", err)
 		}
 		wantNothingWritten(t, s, "s", 1, 1, fresh)
-		_, _, err = s.CreateVersion(context.Background(), "new", schema("new", "b"), func([]registry.Version, int) (registry.NewVersion, error) {
+		_, _, err = s.CreateVersion(context.Background(), "new", schema("new", "b"), func(context.Context, registry.History, int) (registry.NewVersion, error) {
 			return registry.NewVersion{}, registry.ErrIncompatibleSchema
 		})
 		wantErr(t, "CreateVersion refused in a new subject", err, registry.ErrIncompatibleSchema)
@@ -138,7 +133,7 @@ var createTests = []storeTest{
 	{"GivenIDWithOtherContentRefused", func(t *testing.T, s registry.Store) {
 		a := mustCreate(t, s, "a", "x")
 		other := schema("b", "y")
-		_, _, err := s.CreateVersion(context.Background(), "b", other, func([]registry.Version, int) (registry.NewVersion, error) {
+		_, _, err := s.CreateVersion(context.Background(), "b", other, func(context.Context, registry.History, int) (registry.NewVersion, error) {
 			return registry.NewVersion{Version: 1, ID: a.Schema.ID}, nil
 		})
 		if code := registry.CodeOf(err); code != registry.CodeOperationNotPermitted {
@@ -154,7 +149,7 @@ var createTests = []storeTest{
 	}},
 	{"GivenExistingID", func(t *testing.T, s registry.Store) {
 		a := mustCreate(t, s, "a", "x")
-		v, created, err := s.CreateVersion(context.Background(), "b", schema("b", "x"), func([]registry.Version, int) (registry.NewVersion, error) {
+		v, created, err := s.CreateVersion(context.Background(), "b", schema("b", "x"), func(context.Context, registry.History, int) (registry.NewVersion, error) {
 			return registry.NewVersion{Version: 4, ID: a.Schema.ID}, nil
 		})
 		if err != nil || !created || v.Version != 4 || v.Schema.ID != a.Schema.ID {
@@ -167,8 +162,9 @@ var createTests = []storeTest{
 	{"ImportedIDMovesSequence", func(t *testing.T, s registry.Store) {
 		imported := func(subject, text string, id int) {
 			t.Helper()
-			v, _, err := s.CreateVersion(context.Background(), subject, schema(subject, text), func(h []registry.Version, _ int) (registry.NewVersion, error) {
-				return registry.NewVersion{Version: nextVersion(h), ID: id}, nil
+			v, _, err := s.CreateVersion(context.Background(), subject, schema(subject, text), func(ctx context.Context, h registry.History, _ int) (registry.NewVersion, error) {
+				next, err := nextVersion(ctx, h)
+				return registry.NewVersion{Version: next, ID: id}, err
 			})
 			if err != nil || v.Schema.ID != id {
 				t.Fatalf("import %q as ID %d: got ID %d, %v", text, id, v.Schema.ID, err)

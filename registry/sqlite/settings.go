@@ -13,7 +13,7 @@ import (
 // Config implements registry.Store.
 func (s *Store) Config(ctx context.Context, scope string) (registry.Config, bool, error) {
 	var raw string
-	err := s.read.QueryRowContext(ctx, `SELECT config FROM configs WHERE scope = ?`, scope).Scan(&raw)
+	err := s.stmts.QueryRowContext(ctx, `SELECT config FROM configs WHERE scope = ?`, scope).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return registry.Config{}, false, nil
 	}
@@ -44,7 +44,7 @@ func (s *Store) DeleteConfig(ctx context.Context, scope string) error {
 // Mode implements registry.Store.
 func (s *Store) Mode(ctx context.Context, scope string) (registry.Mode, bool, error) {
 	var m string
-	err := s.read.QueryRowContext(ctx, `SELECT mode FROM modes WHERE scope = ?`, scope).Scan(&m)
+	err := s.stmts.QueryRowContext(ctx, `SELECT mode FROM modes WHERE scope = ?`, scope).Scan(&m)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}

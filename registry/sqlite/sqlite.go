@@ -46,7 +46,7 @@ func Open(path string) (*sql.DB, error) {
 // migrations.Apply.
 type Store struct {
 	db     *sql.DB
-	read   *statements   // reads outside transactions, through prepared statements
+	stmts  *statements   // prepared statements, for reads and (through in) write transactions
 	writer chan struct{} // the write slot; see lockWriter
 	// Now stamps new versions; tests may replace it.
 	Now func() time.Time
@@ -56,7 +56,7 @@ var _ registry.Store = (*Store)(nil)
 
 // New returns a Store over db.
 func New(db *sql.DB) *Store {
-	return &Store{db: db, read: &statements{db: db}, writer: make(chan struct{}, 1), Now: time.Now}
+	return &Store{db: db, stmts: &statements{db: db}, writer: make(chan struct{}, 1), Now: time.Now}
 }
 
 // queryer is what both *sql.DB and *sql.Tx offer for reads.
@@ -123,7 +123,11 @@ func queryVersions(ctx context.Context, q queryer, where string, args ...any) ([
 
 // SchemaByID implements registry.Store.
 func (s *Store) SchemaByID(ctx context.Context, schemaContext string, id int) (registry.Schema, error) {
-	row := s.read.QueryRowContext(ctx, `SELECT `+schemaColumns+` FROM schemas s WHERE s.context = ? AND s.id = ?`, schemaContext, id)
+	return schemaByID(ctx, s.stmts, schemaContext, id)
+}
+
+func schemaByID(ctx context.Context, q queryer, schemaContext string, id int) (registry.Schema, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+schemaColumns+` FROM schemas s WHERE s.context = ? AND s.id = ?`, schemaContext, id)
 	schema, err := scanSchema(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return schema, registry.ErrSchemaNotFound
@@ -133,7 +137,7 @@ func (s *Store) SchemaByID(ctx context.Context, schemaContext string, id int) (r
 
 // SchemaByFingerprint implements registry.Store.
 func (s *Store) SchemaByFingerprint(ctx context.Context, fingerprint string) (registry.Schema, error) {
-	row := s.read.QueryRowContext(ctx, `SELECT `+schemaColumns+` FROM schemas s WHERE s.fingerprint = ? ORDER BY s.context LIMIT 1`, fingerprint)
+	row := s.stmts.QueryRowContext(ctx, `SELECT `+schemaColumns+` FROM schemas s WHERE s.fingerprint = ? ORDER BY s.context LIMIT 1`, fingerprint)
 	schema, err := scanSchema(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return schema, registry.ErrSchemaNotFound
@@ -143,7 +147,7 @@ func (s *Store) SchemaByFingerprint(ctx context.Context, fingerprint string) (re
 
 // SchemaUsage implements registry.Store.
 func (s *Store) SchemaUsage(ctx context.Context, schemaContext string, id int) ([]registry.SubjectVersion, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT subject, version, deleted FROM versions WHERE context = ? AND schema_id = ? ORDER BY subject, version`, schemaContext, id)
+	rows, err := s.stmts.QueryContext(ctx, `SELECT subject, version, deleted FROM versions WHERE context = ? AND schema_id = ? ORDER BY subject, version`, schemaContext, id)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +165,7 @@ func (s *Store) SchemaUsage(ctx context.Context, schemaContext string, id int) (
 
 // Subjects implements registry.Store.
 func (s *Store) Subjects(ctx context.Context) ([]registry.SubjectVersion, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT subject, max(version), min(deleted) FROM versions GROUP BY subject ORDER BY subject`)
+	rows, err := s.stmts.QueryContext(ctx, `SELECT subject, max(version), min(deleted) FROM versions GROUP BY subject ORDER BY subject`)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +183,7 @@ func (s *Store) Subjects(ctx context.Context) ([]registry.SubjectVersion, error)
 
 // Versions implements registry.Store.
 func (s *Store) Versions(ctx context.Context, subject string) ([]registry.Version, error) {
-	vs, err := queryVersions(ctx, s.read, `WHERE v.subject = ? ORDER BY v.version`, subject)
+	vs, err := queryVersions(ctx, s.stmts, `WHERE v.subject = ? ORDER BY v.version`, subject)
 	if err == nil && len(vs) == 0 {
 		return nil, registry.ErrSubjectNotFound
 	}
@@ -192,7 +196,7 @@ func (s *Store) Version(ctx context.Context, subject string, version int) (regis
 	if version == registry.Latest {
 		where, args = `WHERE v.subject = ? AND NOT v.deleted ORDER BY v.version DESC LIMIT 1`, []any{subject}
 	}
-	vs, err := queryVersions(ctx, s.read, where, args...)
+	vs, err := queryVersions(ctx, s.stmts, where, args...)
 	if err != nil {
 		return registry.Version{}, err
 	}
@@ -200,7 +204,7 @@ func (s *Store) Version(ctx context.Context, subject string, version int) (regis
 		return vs[0], nil
 	}
 	var n int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM versions WHERE subject = ?`, subject).Scan(&n); err != nil {
+	if err := s.stmts.QueryRowContext(ctx, `SELECT count(*) FROM versions WHERE subject = ?`, subject).Scan(&n); err != nil {
 		return registry.Version{}, err
 	}
 	if n == 0 {
@@ -211,13 +215,13 @@ func (s *Store) Version(ctx context.Context, subject string, version int) (regis
 
 // ReferencedBy implements registry.Store.
 func (s *Store) ReferencedBy(ctx context.Context, subject string, version int) ([]registry.Version, error) {
-	return queryVersions(ctx, s.read, `JOIN schema_references r ON r.context = v.context AND r.schema_id = v.schema_id
+	return queryVersions(ctx, s.stmts, `JOIN schema_references r ON r.context = v.context AND r.schema_id = v.schema_id
 		WHERE r.ref_subject = ? AND r.ref_version = ? ORDER BY v.subject, v.version`, subject, version)
 }
 
 // Contexts implements registry.Store.
 func (s *Store) Contexts(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT context FROM versions ORDER BY context`)
+	rows, err := s.stmts.QueryContext(ctx, `SELECT DISTINCT context FROM versions ORDER BY context`)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +240,7 @@ func (s *Store) Contexts(ctx context.Context) ([]string, error) {
 // MaxID implements registry.Store.
 func (s *Store) MaxID(ctx context.Context, schemaContext string) (int, error) {
 	var id int
-	err := s.read.QueryRowContext(ctx, `SELECT max_id FROM id_sequences WHERE context = ?`, schemaContext).Scan(&id)
+	err := s.stmts.QueryRowContext(ctx, `SELECT max_id FROM id_sequences WHERE context = ?`, schemaContext).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

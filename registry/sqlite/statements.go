@@ -52,3 +52,46 @@ func (s *statements) QueryRowContext(ctx context.Context, query string, args ...
 	}
 	return st.QueryRowContext(ctx, args...)
 }
+
+// in returns the statements bound to tx, for the queries a write
+// transaction runs again and again: database/sql prepares each statement
+// once per connection and reuses it in every transaction on that
+// connection.
+func (s *statements) in(tx *sql.Tx) txStatements {
+	return txStatements{stmts: s, tx: tx}
+}
+
+// txStatements runs queries inside a transaction through prepared
+// statements.
+type txStatements struct {
+	stmts *statements
+	tx    *sql.Tx
+}
+
+// QueryContext implements queryer.
+func (t txStatements) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmts.prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+}
+
+// QueryRowContext implements queryer. A query that fails to prepare runs
+// unprepared, so that its error reaches the caller through Row.Scan.
+func (t txStatements) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := t.stmts.prepare(ctx, query)
+	if err != nil {
+		return t.tx.QueryRowContext(ctx, query, args...)
+	}
+	return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+}
+
+// ExecContext runs a writing statement.
+func (t txStatements) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := t.stmts.prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+}

@@ -24,32 +24,31 @@ func (s *Store) CreateVersion(ctx context.Context, subject string, schema regist
 		return registry.Version{}, false, err
 	}
 	defer tx.Rollback()
-	history, err := queryVersions(ctx, tx, `WHERE v.subject = ? ORDER BY v.version`, subject)
-	if err != nil {
-		return registry.Version{}, false, err
-	}
+	q := s.stmts.in(tx)
 	var existingID int
-	err = tx.QueryRowContext(ctx, `SELECT id FROM schemas WHERE context = ? AND fingerprint = ?`, schema.Context, schema.Fingerprint).Scan(&existingID)
+	err = q.QueryRowContext(ctx, `SELECT id FROM schemas WHERE context = ? AND fingerprint = ?`, schema.Context, schema.Fingerprint).Scan(&existingID)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return registry.Version{}, false, err
 	}
-	nv, err := decide(history, existingID)
+	nv, err := decide(ctx, history{q: q, subject: subject, context: schema.Context}, existingID)
 	if err != nil {
 		return registry.Version{}, false, err
 	}
 	if nv.Existing != 0 {
-		for _, v := range history {
-			if v.Version == nv.Existing {
-				return v, false, nil
-			}
+		vs, err := queryVersions(ctx, q, `WHERE v.subject = ? AND v.version = ?`, subject, nv.Existing)
+		if err != nil {
+			return registry.Version{}, false, err
 		}
-		return registry.Version{}, false, fmt.Errorf("decider chose version %d, which %q lacks", nv.Existing, subject)
+		if len(vs) == 0 {
+			return registry.Version{}, false, fmt.Errorf("decider chose version %d, which %q lacks", nv.Existing, subject)
+		}
+		return vs[0], false, nil
 	}
-	if schema.ID, err = s.placeSchema(ctx, tx, schema, nv.ID); err != nil {
+	if schema.ID, err = placeSchema(ctx, q, schema, nv.ID); err != nil {
 		return registry.Version{}, false, err
 	}
 	now := s.Now()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO versions (subject, version, context, schema_id, deleted, created_at) VALUES (?, ?, ?, ?, 0, ?)`,
+	if _, err := q.ExecContext(ctx, `INSERT INTO versions (subject, version, context, schema_id, deleted, created_at) VALUES (?, ?, ?, ?, 0, ?)`,
 		subject, nv.Version, schema.Context, schema.ID, now.UnixMilli()); err != nil {
 		return registry.Version{}, false, fmt.Errorf("insert version: %w", err)
 	}
@@ -85,10 +84,10 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) error {
 
 // placeSchema makes sure the schema row exists under an ID and returns it:
 // the given ID (checked against what it already carries) or a new one.
-func (s *Store) placeSchema(ctx context.Context, tx *sql.Tx, schema registry.Schema, id int) (int, error) {
+func placeSchema(ctx context.Context, q txStatements, schema registry.Schema, id int) (int, error) {
 	if id != 0 {
 		var fp string
-		err := tx.QueryRowContext(ctx, `SELECT fingerprint FROM schemas WHERE context = ? AND id = ?`, schema.Context, id).Scan(&fp)
+		err := q.QueryRowContext(ctx, `SELECT fingerprint FROM schemas WHERE context = ? AND id = ?`, schema.Context, id).Scan(&fp)
 		switch {
 		case err == nil && fp == schema.Fingerprint:
 			return id, nil
@@ -97,12 +96,12 @@ func (s *Store) placeSchema(ctx context.Context, tx *sql.Tx, schema registry.Sch
 		case !errors.Is(err, sql.ErrNoRows):
 			return 0, err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO id_sequences (context, max_id) VALUES (?, ?)
+		if _, err := q.ExecContext(ctx, `INSERT INTO id_sequences (context, max_id) VALUES (?, ?)
 			ON CONFLICT (context) DO UPDATE SET max_id = max(max_id, excluded.max_id)`, schema.Context, id); err != nil {
 			return 0, fmt.Errorf("advance id sequence: %w", err)
 		}
 	} else {
-		err := tx.QueryRowContext(ctx, `INSERT INTO id_sequences (context, max_id) VALUES (?, 1)
+		err := q.QueryRowContext(ctx, `INSERT INTO id_sequences (context, max_id) VALUES (?, 1)
 			ON CONFLICT (context) DO UPDATE SET max_id = max_id + 1 RETURNING max_id`, schema.Context).Scan(&id)
 		if err != nil {
 			return 0, fmt.Errorf("allocate id: %w", err)
@@ -115,12 +114,12 @@ func (s *Store) placeSchema(ctx context.Context, tx *sql.Tx, schema registry.Sch
 	if schema.References == nil {
 		refs = []byte("[]")
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schemas (context, id, fingerprint, schema_type, schema_text, refs, metadata, rule_set) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := q.ExecContext(ctx, `INSERT INTO schemas (context, id, fingerprint, schema_type, schema_text, refs, metadata, rule_set) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		schema.Context, id, schema.Fingerprint, schema.Type, schema.Text, string(refs), nullable(schema.Metadata), nullable(schema.RuleSet)); err != nil {
 		return 0, fmt.Errorf("insert schema: %w", err)
 	}
 	for _, r := range schema.References {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO schema_references (context, schema_id, ref_subject, ref_version) VALUES (?, ?, ?, ?)`,
+		if _, err := q.ExecContext(ctx, `INSERT OR IGNORE INTO schema_references (context, schema_id, ref_subject, ref_version) VALUES (?, ?, ?, ?)`,
 			schema.Context, id, qualifyRef(schema.Context, r.Subject), r.Version); err != nil {
 			return 0, fmt.Errorf("insert reference: %w", err)
 		}

@@ -1,28 +1,30 @@
-package registry_test
+package registrytest
 
 import (
 	"slices"
 	"strings"
 
 	"github.com/charterhq/charter/compat"
+	"github.com/charterhq/charter/registry"
 )
 
-// fieldList is a toy schema language for testing the Service's rules without
-// a real format: a schema is a comma-separated list of field names, a name
-// ending in "?" has a default. A reader reads a writer when each of its
-// fields without a default is in the writer.
-type fieldList struct{}
+// FieldList is a toy schema language, so that tests can run
+// registry.Service's rules without a real format: a schema is a
+// comma-separated list of field names, and a name ending in "?" has a
+// default. A reader reads a writer when each of its fields without a
+// default is in the writer. It calls itself AVRO.
+type FieldList struct{}
 
 type fields []string
 
-func (fieldList) Type() string { return "AVRO" }
+func (FieldList) Type() string { return registry.TypeAvro }
 
-func (fieldList) Parse(text string, refs []compat.Reference) (compat.Schema, error) {
+func (FieldList) Parse(text string, refs []compat.Reference) (compat.Schema, error) {
 	var fs fields
 	for _, f := range strings.Split(text, ",") {
 		f = strings.TrimSpace(f)
 		if f == "" || strings.ContainsAny(f, " {}") {
-			return nil, &compat.ParseError{Type: "AVRO", Message: "bad field " + f, Line: 1, Column: 1}
+			return nil, &compat.ParseError{Type: registry.TypeAvro, Message: "bad field " + f, Line: 1, Column: 1}
 		}
 		fs = append(fs, f)
 	}
@@ -40,7 +42,7 @@ func (fs fields) Normalized() string {
 	return strings.Join(s, ",")
 }
 
-func (fieldList) Compatible(reader, writer compat.Schema) []compat.Problem {
+func (FieldList) Compatible(reader, writer compat.Schema) []compat.Problem {
 	var problems []compat.Problem
 	for _, f := range reader.(fields) {
 		if !strings.HasSuffix(f, "?") && !slices.Contains(writer.(fields), f) && !slices.Contains(writer.(fields), f+"?") {
