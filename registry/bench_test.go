@@ -33,39 +33,7 @@ import (
 //
 //	go test -run '^$' -bench Register -benchtime 2s ./registry/
 func BenchmarkRegister(b *testing.B) {
-	stores := []struct {
-		name string
-		open func(b *testing.B) registry.Store
-	}{
-		{"sqlite", func(b *testing.B) registry.Store {
-			db, err := sqlite.Open(filepath.Join(b.TempDir(), "r.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { db.Close() })
-			if err := migrations.Apply(context.Background(), db, migrations.SQLite); err != nil {
-				b.Fatal(err)
-			}
-			return sqlite.New(db)
-		}},
-		{"postgres", func(b *testing.B) registry.Store {
-			if os.Getenv(postgrestest.URLVar) == "" {
-				b.Skip(postgrestest.URLVar + " is not set; skipping the PostgreSQL benchmark")
-			}
-			pool, err := pgxpool.New(context.Background(), postgrestest.URL(b))
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(pool.Close)
-			db := stdlib.OpenDBFromPool(pool)
-			defer db.Close()
-			if err := migrations.Apply(context.Background(), db, migrations.Postgres); err != nil {
-				b.Fatal(err)
-			}
-			return postgres.New(pool)
-		}},
-	}
-	for _, st := range stores {
+	for _, st := range benchStores {
 		b.Run(st.name, func(b *testing.B) {
 			ctx := context.Background()
 			store := st.open(b)
@@ -101,6 +69,133 @@ func BenchmarkRegister(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkLookup looks up, as a producer's serializer does with
+// auto-registration off (POST /subjects/{subject}), the schema of a version
+// of a subject that has n versions, and reports lookups per second: what a
+// lookup costs as a subject's history grows. The schema found is the
+// subject's first version, so a scan from the newest one meets them all.
+//
+//	go test -run '^$' -bench 'Lookup|LatestVersion' -benchtime 2s ./registry/
+func BenchmarkLookup(b *testing.B) {
+	for _, st := range benchStores {
+		b.Run(st.name, func(b *testing.B) {
+			ctx := context.Background()
+			s := registry.New(st.open(b), []compat.Format{avro.Format{}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			for _, n := range []int{10, 100, 1000} {
+				subject := fmt.Sprintf("orders-%d-value", n)
+				fillSubject(b, s, subject, n)
+				req := registry.SchemaRequest{Schema: orderSchema("v0")}
+				b.Run(fmt.Sprintf("versions=%d", n), func(b *testing.B) {
+					for b.Loop() {
+						v, err := s.Lookup(ctx, subject, req, false)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if v.Version != 1 {
+							b.Fatalf("found version %d, want 1", v.Version)
+						}
+					}
+					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lookups/s")
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkLatestVersion reads the latest version of a subject that has n
+// versions, as serializers with use.latest.version do (GET
+// /subjects/{subject}/versions/latest), and reports reads per second.
+func BenchmarkLatestVersion(b *testing.B) {
+	for _, st := range benchStores {
+		b.Run(st.name, func(b *testing.B) {
+			ctx := context.Background()
+			s := registry.New(st.open(b), []compat.Format{avro.Format{}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			for _, n := range []int{10, 100, 1000} {
+				subject := fmt.Sprintf("orders-%d-value", n)
+				fillSubject(b, s, subject, n)
+				b.Run(fmt.Sprintf("versions=%d", n), func(b *testing.B) {
+					for b.Loop() {
+						v, err := s.Version(ctx, subject, registry.Latest, false)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if v.Version != n {
+							b.Fatalf("latest version %d, want %d", v.Version, n)
+						}
+					}
+					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reads/s")
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkCheckCompatibility checks a new schema against the latest
+// version of a subject that has n versions at BACKWARD, as a CI job does
+// on every pull request (POST /compatibility/subjects/{subject}/versions/latest),
+// and reports checks per second.
+func BenchmarkCheckCompatibility(b *testing.B) {
+	for _, st := range benchStores {
+		b.Run(st.name, func(b *testing.B) {
+			ctx := context.Background()
+			s := registry.New(st.open(b), []compat.Format{avro.Format{}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			for _, n := range []int{10, 100, 1000} {
+				subject := fmt.Sprintf("orders-%d-value", n)
+				fillSubject(b, s, subject, n)
+				setCompatibility(b, s, subject, compat.Backward)
+				req := registry.SchemaRequest{Schema: orderSchema("next")}
+				b.Run(fmt.Sprintf("versions=%d", n), func(b *testing.B) {
+					for b.Loop() {
+						r, err := s.CheckCompatibility(ctx, subject, registry.Latest, req)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if !r.Compatible {
+							b.Fatalf("incompatible: %v", r.Messages())
+						}
+					}
+					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checks/s")
+				})
+			}
+		})
+	}
+}
+
+// benchStores are the stores the benchmarks run on, each over a fresh
+// database: SQLite always, PostgreSQL when CHARTER_TEST_DATABASE_URL is set.
+var benchStores = []struct {
+	name string
+	open func(b *testing.B) registry.Store
+}{
+	{"sqlite", func(b *testing.B) registry.Store {
+		db, err := sqlite.Open(filepath.Join(b.TempDir(), "r.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		if err := migrations.Apply(context.Background(), db, migrations.SQLite); err != nil {
+			b.Fatal(err)
+		}
+		return sqlite.New(db)
+	}},
+	{"postgres", func(b *testing.B) registry.Store {
+		if os.Getenv(postgrestest.URLVar) == "" {
+			b.Skip(postgrestest.URLVar + " is not set; skipping the PostgreSQL benchmark")
+		}
+		pool, err := pgxpool.New(context.Background(), postgrestest.URL(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(pool.Close)
+		db := stdlib.OpenDBFromPool(pool)
+		defer db.Close()
+		if err := migrations.Apply(context.Background(), db, migrations.Postgres); err != nil {
+			b.Fatal(err)
+		}
+		return postgres.New(pool)
+	}},
 }
 
 // orderSchema is version field of a small record: the same fields, and one

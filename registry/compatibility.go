@@ -73,15 +73,23 @@ func (s *Service) CheckCompatibility(ctx context.Context, subject string, versio
 			return CompatibilityResult{}, Errorf(CodeVersionNotFound, "Version %d not found.", version)
 		}
 		against = []Version{v}
+	case version == Latest || (!cfg.Compatibility.Transitive() && cfg.CompatibilityGroup == ""):
+		// Only the newest live version is compared with: one read, whatever
+		// the subject's history. A group needs all, to pick its members.
+		v, err := s.store.Version(ctx, subject, Latest)
+		if err != nil {
+			if code := CodeOf(err); code != CodeSubjectNotFound && code != CodeVersionNotFound {
+				return CompatibilityResult{}, storeErr(err)
+			}
+			break // no live version: nothing to compare with
+		}
+		against = []Version{v}
 	default:
 		history, err := s.store.Versions(ctx, subject)
 		if err != nil && CodeOf(err) != CodeSubjectNotFound {
 			return CompatibilityResult{}, storeErr(err)
 		}
 		against = liveVersions(history)
-		if version == Latest && len(against) > 0 {
-			against = against[len(against)-1:]
-		}
 	}
 	c, err := s.prepare(ctx, subject, req)
 	if err != nil {

@@ -65,24 +65,34 @@ func (s *Service) Versions(ctx context.Context, subject string, q VersionQuery) 
 
 // Version returns one version of subject; version may be Latest. Soft-deleted
 // versions are found only with deleted (Latest then means the newest of all).
-// It returns CodeSubjectNotFound or CodeVersionNotFound.
+// It returns CodeSubjectNotFound or CodeVersionNotFound: the former also when
+// the subject has versions but, without deleted, no live one.
+//
+// It reads the one version asked for; only the newest of all versions, which
+// the store has no read for, loads the subject's history.
 func (s *Service) Version(ctx context.Context, subject string, version int, deleted bool) (Version, error) {
-	history, err := s.store.Versions(ctx, subject)
-	if err != nil {
-		return Version{}, subjectErr(subject, err)
-	}
-	if !deleted {
-		history = liveVersions(history)
-	}
-	if len(history) == 0 {
-		return Version{}, Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
-	}
-	if version == Latest {
+	if deleted && version == Latest {
+		history, err := s.store.Versions(ctx, subject)
+		if err != nil {
+			return Version{}, subjectErr(subject, err)
+		}
 		return history[len(history)-1], nil
 	}
-	for _, v := range history {
-		if v.Version == version {
-			return v, nil
+	v, err := s.store.Version(ctx, subject, version)
+	if err == nil && (deleted || !v.Deleted) {
+		return v, nil
+	}
+	switch code := CodeOf(err); {
+	case err != nil && code != CodeSubjectNotFound && code != CodeVersionNotFound:
+		return Version{}, storeErr(err)
+	case code == CodeSubjectNotFound, version == Latest:
+		// No version at all, or (Latest reading live ones only) no live one.
+		return Version{}, Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
+	case !deleted:
+		// The subject has versions, but this one is missing or soft-deleted:
+		// without a live version, it is the subject that is not found.
+		if err := s.subjectExists(ctx, subject, false); err != nil {
+			return Version{}, err
 		}
 	}
 	return Version{}, Errorf(CodeVersionNotFound, "Version %d not found.", version)

@@ -183,7 +183,32 @@ func contextLabel(schemaContext string) string {
 // /subjects/{subject} does: by content identity first, then by meaning (the
 // normalised forms agree). Soft-deleted versions match only with deleted.
 // It returns CodeSubjectNotFound or CodeSchemaNotFound.
+//
+// Identity is one store read of the versions carrying the schema's
+// fingerprint, whatever the subject's history; only a miss reads the
+// history, to compare meanings. Whether the subject exists is asked only
+// when the answer matters (an error or a miss), and still wins over every
+// other error, as in Confluent.
 func (s *Service) Lookup(ctx context.Context, subject string, req SchemaRequest, deleted bool) (Version, error) {
+	cfg, err := s.effectiveConfig(ctx, subject)
+	if err != nil {
+		return Version{}, err
+	}
+	req.Normalize = req.Normalize || (cfg.Normalize != nil && *cfg.Normalize)
+	c, err := s.prepare(ctx, subject, req)
+	if err != nil {
+		if serr := s.subjectExists(ctx, subject, deleted); serr != nil {
+			return Version{}, serr
+		}
+		return Version{}, err
+	}
+	v, err := s.store.VersionWithFingerprint(ctx, subject, c.schema.Fingerprint, deleted)
+	if err == nil {
+		return v, nil
+	}
+	if CodeOf(err) != CodeVersionNotFound {
+		return Version{}, storeErr(err)
+	}
 	versions, err := s.store.Versions(ctx, subject)
 	if err != nil {
 		return Version{}, subjectErr(subject, err)
@@ -193,20 +218,6 @@ func (s *Service) Lookup(ctx context.Context, subject string, req SchemaRequest,
 	}
 	if len(versions) == 0 {
 		return Version{}, Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
-	}
-	cfg, err := s.effectiveConfig(ctx, subject)
-	if err != nil {
-		return Version{}, err
-	}
-	req.Normalize = req.Normalize || (cfg.Normalize != nil && *cfg.Normalize)
-	c, err := s.prepare(ctx, subject, req)
-	if err != nil {
-		return Version{}, err
-	}
-	for i := len(versions) - 1; i >= 0; i-- {
-		if versions[i].Schema.Fingerprint == c.schema.Fingerprint {
-			return versions[i], nil
-		}
 	}
 	want := c.parsed.Normalized()
 	for i := len(versions) - 1; i >= 0; i-- {
@@ -219,6 +230,19 @@ func (s *Service) Lookup(ctx context.Context, subject string, req SchemaRequest,
 		}
 	}
 	return Version{}, Errorf(CodeSchemaNotFound, "Schema not found")
+}
+
+// subjectExists returns CodeSubjectNotFound when subject has no live
+// version, or with deleted no version at all; it reads one version.
+func (s *Service) subjectExists(ctx context.Context, subject string, deleted bool) error {
+	_, err := s.store.Version(ctx, subject, Latest)
+	switch code := CodeOf(err); {
+	case err == nil, deleted && code == CodeVersionNotFound:
+		return nil
+	case code == CodeSubjectNotFound, code == CodeVersionNotFound:
+		return Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
+	}
+	return storeErr(err)
 }
 
 func sameReferences(a, b []Reference) bool {

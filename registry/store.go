@@ -39,6 +39,13 @@ type Store interface {
 	// (40402) when it lacks this one.
 	Version(ctx context.Context, subject string, version int) (Version, error)
 
+	// VersionWithFingerprint returns subject's newest version whose schema
+	// has fingerprint in the subject's context: a live one, or with deleted
+	// a live or soft-deleted one. It reads the versions carrying that one
+	// schema, not the subject's history. It returns ErrVersionNotFound
+	// (40402) when there is none, whether or not the subject has versions.
+	VersionWithFingerprint(ctx context.Context, subject, fingerprint string, deleted bool) (Version, error)
+
 	// ReferencedBy lists the versions whose schemas reference subject's
 	// version, soft-deleted ones included.
 	ReferencedBy(ctx context.Context, subject string, version int) ([]Version, error)

@@ -158,7 +158,11 @@ func (s *Store) Versions(ctx context.Context, subject string) ([]registry.Versio
 func (s *Store) Version(ctx context.Context, subject string, version int) (registry.Version, error) {
 	where, args := `WHERE v.subject = $1 AND v.version = $2`, []any{subject, version}
 	if version == registry.Latest {
-		where, args = `WHERE v.subject = $1 AND NOT v.deleted ORDER BY v.version DESC LIMIT 1`, []any{subject}
+		// The newest live version as max(version): planned as a backward
+		// walk of the primary key from the newest, stopping at the first live
+		// one, even on a table with no statistics yet, where ORDER BY ...
+		// LIMIT 1 got a sort of the subject's whole history.
+		where, args = `WHERE v.subject = $1 AND v.version = (SELECT max(version) FROM versions WHERE subject = $1 AND NOT deleted)`, []any{subject}
 	}
 	vs, err := queryVersions(ctx, s.pool, where, args...)
 	if err != nil {
@@ -175,6 +179,22 @@ func (s *Store) Version(ctx context.Context, subject string, version int) (regis
 		return registry.Version{}, registry.ErrSubjectNotFound
 	}
 	return registry.Version{}, registry.ErrVersionNotFound
+}
+
+// VersionWithFingerprint implements registry.Store: the schema by the
+// (context, fingerprint) unique index, then its versions under subject by
+// versions_by_subject_schema.
+func (s *Store) VersionWithFingerprint(ctx context.Context, subject, fingerprint string, deleted bool) (registry.Version, error) {
+	schemaContext, _ := registry.SplitContext(subject)
+	vs, err := queryVersions(ctx, s.pool, `WHERE s.context = $1 AND s.fingerprint = $2 AND v.subject = $3 AND ($4 OR NOT v.deleted)
+		ORDER BY v.version DESC LIMIT 1`, schemaContext, fingerprint, subject, deleted)
+	if err != nil {
+		return registry.Version{}, err
+	}
+	if len(vs) == 0 {
+		return registry.Version{}, registry.ErrVersionNotFound
+	}
+	return vs[0], nil
 }
 
 // ReferencedBy implements registry.Store.

@@ -2,6 +2,7 @@ package registrytest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -54,6 +55,57 @@ var readTests = []storeTest{
 		mustSoftDelete(t, s, "s", 1, 2)
 		_, err = s.Version(ctx, "s", registry.Latest)
 		wantErr(t, "latest Version when all are soft-deleted", err, registry.ErrVersionNotFound)
+	}},
+	{"VersionWithFingerprint", func(t *testing.T, s registry.Store) {
+		ctx := context.Background()
+		fp := func(text string) string { return schema("s", text).Fingerprint }
+		_, err := s.VersionWithFingerprint(ctx, "s", fp("a"), true)
+		wantErr(t, "VersionWithFingerprint in an unknown subject", err, registry.ErrVersionNotFound)
+		for _, text := range []string{"a", "b", "c"} {
+			mustCreate(t, s, "s", text)
+		}
+		mustCreate(t, s, "t", "d")
+		mustCreate(t, s, ":.staging:s", "b")
+		mustSoftDelete(t, s, "s", 1)
+		mustCreate(t, s, "s", "a") // version 4, carrying schema 1 again
+		for _, tc := range []struct {
+			subject, text string
+			deleted       bool
+			want          string // "subject/version[d]", "" for ErrVersionNotFound
+		}{
+			{"s", "a", false, "s/4"},
+			{"s", "a", true, "s/4"},
+			{"s", "b", false, "s/2"},
+			{"s", "d", true, ""},     // another subject's schema
+			{"s", "e", true, ""},     // no schema at all
+			{"t", "d", false, "t/1"}, // the same fingerprint space, another subject
+			{"u", "a", true, ""},     // an unknown subject
+			{":.staging:s", "b", false, ":.staging:s/1"},
+			{":.staging:s", "a", true, ""}, // "a" is only in the default context
+		} {
+			v, err := s.VersionWithFingerprint(ctx, tc.subject, fp(tc.text), tc.deleted)
+			if tc.want == "" {
+				wantErr(t, fmt.Sprintf("VersionWithFingerprint(%q, %q, %v)", tc.subject, tc.text, tc.deleted), err, registry.ErrVersionNotFound)
+				continue
+			}
+			if err != nil || numbers([]registry.Version{v})[0] != tc.want || v.Schema.Text != tc.text {
+				t.Errorf("VersionWithFingerprint(%q, %q, %v) = %v %q, %v; want %s", tc.subject, tc.text, tc.deleted, numbers([]registry.Version{v}), v.Schema.Text, err, tc.want)
+			}
+		}
+		if v, err := s.VersionWithFingerprint(ctx, ":.staging:s", fp("b"), false); err != nil || v.Schema.Context != ".staging" || v.Schema.ID != 1 {
+			t.Errorf("VersionWithFingerprint in .staging = %+v, %v; want schema 1 of .staging", v.Schema, err)
+		}
+		// Soft-deleted versions are found only with deleted, the newest first.
+		mustSoftDelete(t, s, "s", 4)
+		_, err = s.VersionWithFingerprint(ctx, "s", fp("a"), false)
+		wantErr(t, "VersionWithFingerprint of soft-deleted versions only", err, registry.ErrVersionNotFound)
+		if v, err := s.VersionWithFingerprint(ctx, "s", fp("a"), true); err != nil || v.Version != 4 || !v.Deleted {
+			t.Errorf("VersionWithFingerprint(s, a, deleted) = v%d deleted %v, %v; want the soft-deleted v4", v.Version, v.Deleted, err)
+		}
+		mustPurge(t, s, "s", 4)
+		if v, err := s.VersionWithFingerprint(ctx, "s", fp("a"), true); err != nil || v.Version != 1 || !v.Deleted {
+			t.Errorf("VersionWithFingerprint(s, a, deleted) after purging v4 = v%d deleted %v, %v; want the soft-deleted v1", v.Version, v.Deleted, err)
+		}
 	}},
 	{"SchemaByID", func(t *testing.T, s registry.Store) {
 		ctx := context.Background()

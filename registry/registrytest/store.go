@@ -29,6 +29,7 @@ func TestStore(t *testing.T, open func(t *testing.T) registry.Store) {
 		{"History", historyTests},
 		{"Register", registerTests},
 		{"Read", readTests},
+		{"ServiceRead", serviceReadTests},
 		{"Delete", deleteTests},
 		{"Settings", settingsTests},
 	} {

@@ -213,6 +213,23 @@ func (s *Store) Version(ctx context.Context, subject string, version int) (regis
 	return registry.Version{}, registry.ErrVersionNotFound
 }
 
+// VersionWithFingerprint implements registry.Store: the schema by the
+// (context, fingerprint) unique index, then its versions under subject by
+// versions_by_subject_schema. CROSS JOIN keeps that order and INDEXED BY that
+// index: left to itself, SQLite walks the subject's whole history backwards
+// through the primary key to spare sorting the few versions found.
+func (s *Store) VersionWithFingerprint(ctx context.Context, subject, fingerprint string, deleted bool) (registry.Version, error) {
+	schemaContext, _ := registry.SplitContext(subject)
+	row := s.stmts.QueryRowContext(ctx, `SELECT `+versionColumns+` FROM schemas s CROSS JOIN versions v INDEXED BY versions_by_subject_schema
+		WHERE s.context = ? AND s.fingerprint = ? AND v.subject = ? AND v.schema_id = s.id AND v.context = s.context AND (? OR NOT v.deleted)
+		ORDER BY v.version DESC LIMIT 1`, schemaContext, fingerprint, subject, deleted)
+	v, err := scanVersion(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return registry.Version{}, registry.ErrVersionNotFound
+	}
+	return v, err
+}
+
 // ReferencedBy implements registry.Store.
 func (s *Store) ReferencedBy(ctx context.Context, subject string, version int) ([]registry.Version, error) {
 	return queryVersions(ctx, s.stmts, `JOIN schema_references r ON r.context = v.context AND r.schema_id = v.schema_id
