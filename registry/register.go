@@ -71,6 +71,12 @@ func (s *Service) Register(ctx context.Context, subject string, req SchemaReques
 		next := last + 1
 		nv := NewVersion{Version: next, ID: existingID}
 		if mode.importing() {
+			if existingID != 0 && existingID != req.ID {
+				// Confluent before 7.0; later releases keep a second copy
+				// under the new ID, which this registry's one-ID-per-content
+				// store cannot.
+				return NewVersion{}, Errorf(CodeIDDoesNotMatch, "The ID of an imported schema does not match the existing ID")
+			}
 			nv.ID = req.ID
 			if req.Version > 0 {
 				_, taken, err := h.Version(ctx, req.Version)

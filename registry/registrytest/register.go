@@ -88,6 +88,17 @@ var registerTests = []storeTest{
 		// is soft-deleted.
 		r.want(r.registerReq("s", imported(evolution(5), 5, 70)), 70, 5)
 		r.want(r.registerReq("s", imported(evolution(11), 11, 0)), 71, 11)
+		// Content registered under one ID cannot be imported under another
+		// (Confluent's ID_DOES_NOT_MATCH), in this subject or another.
+		for _, subject := range []string{"s", "other"} {
+			if subject == "other" {
+				if _, err := r.svc.SetMode(r.ctx, subject, "IMPORT", true); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := r.svc.Register(r.ctx, subject, imported(evolution(7), 502, 0))
+			wantCode(t, "importing known content under a new ID in "+subject, err, registry.CodeIDDoesNotMatch)
+		}
 		_, err := r.svc.Register(r.ctx, "s", registry.SchemaRequest{Schema: "id,c?"})
 		wantCode(t, "import without an ID", err, registry.CodeOperationNotPermitted)
 		if got := mustMaxID(t, s, "."); got != 501 {
