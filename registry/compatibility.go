@@ -95,11 +95,12 @@ func (s *Service) CheckCompatibility(ctx context.Context, subject string, versio
 	if err != nil {
 		return CompatibilityResult{}, err
 	}
-	return s.check(ctx, cfg, c, against)
+	return s.check(ctx, cfg, c, against, s.store.Version)
 }
 
-// check runs compat.Check for c against live versions at cfg's level.
-func (s *Service) check(ctx context.Context, cfg Config, c candidate, live []Version) (CompatibilityResult, error) {
+// check runs compat.Check for c against live versions at cfg's level,
+// reading the references of versions not parsed yet with read.
+func (s *Service) check(ctx context.Context, cfg Config, c candidate, live []Version, read versionReader) (CompatibilityResult, error) {
 	result := CompatibilityResult{Compatible: true, Level: cfg.Compatibility}
 	live = inGroup(live, cfg.CompatibilityGroup, c.schema.Metadata)
 	if cfg.Compatibility == compat.None || len(live) == 0 {
@@ -120,7 +121,7 @@ func (s *Service) check(ctx context.Context, cfg Config, c candidate, live []Ver
 			result.Problems = []compat.Problem{{Rule: ruleSchemaType, Message: "Incompatible because of different schema type"}}
 			return result, nil
 		}
-		p, err := s.parsed(ctx, v.Schema)
+		p, err := s.parsedVia(ctx, v.Schema, read)
 		if err != nil {
 			return result, fmt.Errorf("parse version %d of %q: %w", v.Version, v.Subject, err)
 		}

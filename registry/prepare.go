@@ -121,7 +121,7 @@ func referenceErr(r Reference, err error) error {
 
 // resolve collects the texts of refs and everything they reference,
 // dependencies first, each once. seen guards against cycles and repeats.
-func (s *Service) resolve(ctx context.Context, schemaContext string, refs []Reference, seen map[string]bool) ([]compat.Reference, error) {
+func (s *Service) resolve(ctx context.Context, read versionReader, schemaContext string, refs []Reference, seen map[string]bool) ([]compat.Reference, error) {
 	if len(refs) == 0 {
 		return nil, nil
 	}
@@ -137,11 +137,11 @@ func (s *Service) resolve(ctx context.Context, schemaContext string, refs []Refe
 			continue
 		}
 		seen[r.Name] = true
-		v, err := s.store.Version(ctx, qualifyIn(schemaContext, r.Subject), r.Version)
+		v, err := read(ctx, qualifyIn(schemaContext, r.Subject), r.Version)
 		if err != nil {
 			return nil, referenceErr(r, err)
 		}
-		deps, err := s.resolve(ctx, schemaContext, v.Schema.References, seen)
+		deps, err := s.resolve(ctx, read, schemaContext, v.Schema.References, seen)
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +165,7 @@ func (c *preparedCache) parse(ctx context.Context, s *Service, f compat.Format, 
 	if len(refs) > 0 {
 		// A reference names a subject version, whose content can change
 		// after a permanent delete: resolve it every time.
-		resolved, err := s.resolve(ctx, schemaContext, refs, nil)
+		resolved, err := s.resolve(ctx, s.store.Version, schemaContext, refs, nil)
 		if err != nil {
 			return nil, err
 		}

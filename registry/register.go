@@ -97,7 +97,7 @@ func (s *Service) Register(ctx context.Context, subject string, req SchemaReques
 		if err != nil {
 			return NewVersion{}, err
 		}
-		result, err := s.check(ctx, cfg, c, against)
+		result, err := s.check(ctx, cfg, c, against, h.Referenced)
 		if err != nil {
 			return NewVersion{}, err
 		}

@@ -121,9 +121,19 @@ func (s *Service) forget() {
 	s.mu.Unlock()
 }
 
-// parsed returns a stored schema parsed, from the cache when it can. Failures
-// are not cached: they may come from a passing store error.
+// versionReader reads a subject's version: Store.Version, or
+// History.Referenced inside a write transaction.
+type versionReader func(ctx context.Context, subject string, version int) (Version, error)
+
+// parsed returns a stored schema parsed, from the cache when it can, its
+// references read from the store.
 func (s *Service) parsed(ctx context.Context, schema Schema) (compat.Schema, error) {
+	return s.parsedVia(ctx, schema, s.store.Version)
+}
+
+// parsedVia is parsed with references read by read. Failures are not
+// cached: they may come from a passing store error.
+func (s *Service) parsedVia(ctx context.Context, schema Schema, read versionReader) (compat.Schema, error) {
 	c := s.remember(schema)
 	s.mu.RLock()
 	p := c.parsed
@@ -135,7 +145,7 @@ func (s *Service) parsed(ctx context.Context, schema Schema) (compat.Schema, err
 	if err != nil {
 		return nil, err
 	}
-	refs, err := s.resolve(ctx, schema.Context, schema.References, nil)
+	refs, err := s.resolve(ctx, read, schema.Context, schema.References, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -414,5 +415,72 @@ func TestService_SubjectsOf(t *testing.T) {
 		if strings.Join(got, ",") != tc.want {
 			t.Errorf("SubjectsOf(%d) = %v, want %s", tc.id, got, tc.want)
 		}
+	}
+}
+
+// TestService_ReferencesUnderPoolPressurePostgres registers, from many
+// goroutines through a pool of two connections, versions whose predecessor
+// has references and is not parsed yet. The registration holding the
+// subject's lock must read those references in its own transaction: taken
+// from the pool, they would wait for a connection that the registrations
+// queueing for the lock hold, until the deadline.
+func TestService_ReferencesUnderPoolPressurePostgres(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	url := postgrestest.URL(t)
+	seed, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(seed.Close)
+	db := stdlib.OpenDBFromPool(seed)
+	t.Cleanup(func() { db.Close() })
+	if err := migrations.Apply(ctx, db, migrations.Postgres); err != nil {
+		t.Fatal(err)
+	}
+	formats := []compat.Format{registrytest.FieldList{}}
+	logger := slog.New(slog.DiscardHandler)
+	refs := []registry.Reference{{Name: "common", Subject: "common", Version: 1}}
+	seeded := registry.New(postgres.New(seed), formats, logger)
+	for _, r := range []struct {
+		subject string
+		req     registry.SchemaRequest
+	}{
+		{"common", registry.SchemaRequest{Schema: "c"}},
+		{"orders", registry.SchemaRequest{Schema: "id", References: refs}},
+	} {
+		if _, err := seeded.Register(ctx, r.subject, r.req); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 2
+	small, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(small.Close)
+	cold := registry.New(postgres.New(small), formats, logger) // nothing parsed yet
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			req := registry.SchemaRequest{Schema: fmt.Sprintf("id,f%d?", g), References: refs}
+			if _, err := cold.Register(ctx, "orders", req); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("register: %v", err)
+	}
+	if vs, err := cold.Versions(ctx, "orders", registry.VersionQuery{}); err != nil || len(vs) != 9 {
+		t.Errorf("versions %v, %v; want 9", vs, err)
 	}
 }

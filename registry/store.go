@@ -124,6 +124,13 @@ type History interface {
 	// the versions carrying it are live or soft-deleted. It returns
 	// ErrSchemaNotFound (40403) when no version carries it.
 	Schema(ctx context.Context, id int) (Schema, error)
+
+	// Referenced returns a version of any subject, as Store.Version does,
+	// read in the same transaction: the versions a compared schema's
+	// references name. Reading them through the store instead would take a
+	// second connection while this one holds the subject's lock, and a
+	// pool drained by writers queueing for that lock would never give one.
+	Referenced(ctx context.Context, subject string, version int) (Version, error)
 }
 
 // VersionID is a version of a subject without its schema's content: its

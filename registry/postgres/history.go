@@ -67,3 +67,8 @@ func (h history) Live(ctx context.Context, limit int) ([]registry.VersionID, err
 func (h history) Schema(ctx context.Context, id int) (registry.Schema, error) {
 	return schemaByID(ctx, h.tx, h.context, id)
 }
+
+// Referenced implements registry.History.
+func (h history) Referenced(ctx context.Context, subject string, version int) (registry.Version, error) {
+	return readVersion(ctx, h.tx, subject, version)
+}

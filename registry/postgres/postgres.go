@@ -156,6 +156,11 @@ func (s *Store) Versions(ctx context.Context, subject string) ([]registry.Versio
 
 // Version implements registry.Store.
 func (s *Store) Version(ctx context.Context, subject string, version int) (registry.Version, error) {
+	return readVersion(ctx, s.pool, subject, version)
+}
+
+// readVersion is Store.Version through q, the pool or a transaction.
+func readVersion(ctx context.Context, q queryer, subject string, version int) (registry.Version, error) {
 	where, args := `WHERE v.subject = $1 AND v.version = $2`, []any{subject, version}
 	if version == registry.Latest {
 		// The newest live version as max(version): planned as a backward
@@ -164,7 +169,7 @@ func (s *Store) Version(ctx context.Context, subject string, version int) (regis
 		// LIMIT 1 got a sort of the subject's whole history.
 		where, args = `WHERE v.subject = $1 AND v.version = (SELECT max(version) FROM versions WHERE subject = $1 AND NOT deleted)`, []any{subject}
 	}
-	vs, err := queryVersions(ctx, s.pool, where, args...)
+	vs, err := queryVersions(ctx, q, where, args...)
 	if err != nil {
 		return registry.Version{}, err
 	}
@@ -172,7 +177,7 @@ func (s *Store) Version(ctx context.Context, subject string, version int) (regis
 		return vs[0], nil
 	}
 	var exists bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM versions WHERE subject = $1)`, subject).Scan(&exists); err != nil {
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM versions WHERE subject = $1)`, subject).Scan(&exists); err != nil {
 		return registry.Version{}, err
 	}
 	if !exists {

@@ -192,11 +192,17 @@ func (s *Store) Versions(ctx context.Context, subject string) ([]registry.Versio
 
 // Version implements registry.Store.
 func (s *Store) Version(ctx context.Context, subject string, version int) (registry.Version, error) {
+	return readVersion(ctx, s.stmts, subject, version)
+}
+
+// readVersion is Store.Version through q, the store's statements or a
+// transaction.
+func readVersion(ctx context.Context, q queryer, subject string, version int) (registry.Version, error) {
 	where, args := `WHERE v.subject = ? AND v.version = ?`, []any{subject, version}
 	if version == registry.Latest {
 		where, args = `WHERE v.subject = ? AND NOT v.deleted ORDER BY v.version DESC LIMIT 1`, []any{subject}
 	}
-	vs, err := queryVersions(ctx, s.stmts, where, args...)
+	vs, err := queryVersions(ctx, q, where, args...)
 	if err != nil {
 		return registry.Version{}, err
 	}
@@ -204,7 +210,7 @@ func (s *Store) Version(ctx context.Context, subject string, version int) (regis
 		return vs[0], nil
 	}
 	var n int
-	if err := s.stmts.QueryRowContext(ctx, `SELECT count(*) FROM versions WHERE subject = ?`, subject).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM versions WHERE subject = ?`, subject).Scan(&n); err != nil {
 		return registry.Version{}, err
 	}
 	if n == 0 {
