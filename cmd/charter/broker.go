@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	charterlog "github.com/charterhq/charter/log"
 	"github.com/charterhq/charter/log/kafka"
 	"github.com/charterhq/charter/registry"
@@ -21,8 +23,9 @@ type broker struct {
 }
 
 // startBroker opens the log under the data directory and serves the Kafka
-// protocol on cfg.kafkaAddr, enforcing schema IDs against svc.
-func startBroker(cfg serveConfig, svc *registry.Service, observer kafka.Observer, logger *slog.Logger) (*broker, error) {
+// protocol on cfg.kafkaAddr, enforcing schema IDs against svc; its metrics
+// are registered on reg.
+func startBroker(cfg serveConfig, svc *registry.Service, observer kafka.Observer, reg prometheus.Registerer, logger *slog.Logger) (*broker, error) {
 	ln, err := net.Listen("tcp", cfg.kafkaAddr)
 	if err != nil {
 		return nil, fmt.Errorf("--kafka-addr: %w", err)
@@ -44,6 +47,7 @@ func startBroker(cfg serveConfig, svc *registry.Service, observer kafka.Observer
 		DefaultPartitions: cfg.defaultPartitions,
 		EnforceByDefault:  cfg.enforceSchemaIDs,
 		Observer:          observer,
+		Metrics:           newBrokerMetrics(reg),
 		OffsetsRetention:  cfg.offsetsRetention,
 	}, logger)
 	if err != nil {

@@ -36,11 +36,18 @@ func routes(api http.Handler, svc *registry.Service, keeper *catalog.Keeper, dep
 	return mux
 }
 
-// newHTTPHandler puts the API behind the process's own routes (/healthz,
-// /metrics) and request metrics.
-func newHTTPHandler(api http.Handler, logger *slog.Logger) http.Handler {
+// newMetricsRegistry is the process's one Prometheus registry, served on
+// /metrics: the Go runtime's and the process's collectors, to which the
+// HTTP handler and the broker add theirs.
+func newMetricsRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// newHTTPHandler puts the API behind the process's own routes (/healthz,
+// /metrics of reg) and request metrics, which it registers on reg.
+func newHTTPHandler(api http.Handler, reg *prometheus.Registry, logger *slog.Logger) http.Handler {
 	m := newHTTPMetrics(reg)
 
 	mux := http.NewServeMux()

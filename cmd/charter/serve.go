@@ -135,9 +135,10 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	api := confluent.New(svc, logger)
 	api.Version = version
 
+	reg := newMetricsRegistry()
 	var b *broker
 	if cfg.kafkaAddr != "" && cfg.kafkaAddr != "off" {
-		if b, err = startBroker(cfg, svc, catalogObserver{keeper}, logger); err != nil {
+		if b, err = startBroker(cfg, svc, catalogObserver{keeper}, reg, logger); err != nil {
 			return err
 		}
 	}
@@ -153,7 +154,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", cfg.httpAddr, err)
 	}
 	srv := &http.Server{
-		Handler:           newHTTPHandler(routes(api, svc, keeper, deps, logger), logger),
+		Handler:           newHTTPHandler(routes(api, svc, keeper, deps, logger), reg, logger),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}

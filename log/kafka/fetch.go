@@ -17,6 +17,9 @@ package kafka
 // KIP-227) are declined: every answer has SessionID 0, which makes clients
 // send full fetches; an incremental fetch (SessionID ≠ 0) is
 // FETCH_SESSION_ID_NOT_FOUND. No preferred read replica (-1).
+//
+// Config.Metrics learns the record bytes each answer carries, per topic
+// (only topics that exist have partitions with data).
 
 import (
 	"context"
@@ -51,11 +54,13 @@ func (s *Server) fetch(ctx context.Context, req *kmsg.FetchRequest) (kmsg.Respon
 		// between the read and the wait still wakes us.
 		resp, total, failed, waits := s.fetchOnce(req, bufs)
 		if failed || total >= int(req.MinBytes) || deadline == nil || len(waits) == 0 {
+			s.countFetched(resp, total)
 			return resp, bufs.release
 		}
 		bufs.release() // nothing of this answer is sent
 		if !waitAny(ctx, waits, deadline) {
-			resp, _, _, _ = s.fetchOnce(req, bufs)
+			resp, total, _, _ = s.fetchOnce(req, bufs)
+			s.countFetched(resp, total)
 			return resp, bufs.release
 		}
 	}

@@ -46,6 +46,38 @@ type Observer interface {
 	ObserveConsumer(topic, group string)
 }
 
+// Metrics receives the broker's measurements, for monitoring. It is
+// called on the request path, once per request, batch or fetched topic
+// (never per record), so its methods must be cheap and must not block.
+// Topics passed exist (or were just auto-created); nothing is labelled by
+// client ID.
+type Metrics interface {
+	// Request is one request answered: api is kmsg.NameForKey of its key,
+	// d the time from the start of its handling until its response was
+	// written (for an acks=0 produce, which gets none, until it was
+	// handled).
+	Request(api string, d time.Duration)
+	// Produced is one batch stored: its records and its bytes as sent.
+	Produced(topic string, records, bytes int)
+	// Rejected is one batch refused, for reason (one of the Reject*
+	// constants); records is how many of its records enforcement named
+	// invalid (0 for other reasons).
+	Rejected(topic, reason string, records int)
+	// Fetched is the record bytes of topic one fetch response carries.
+	Fetched(topic string, bytes int)
+	// Connection is +1 when a client connects and -1 when it leaves.
+	Connection(delta int)
+}
+
+// The reasons Metrics.Rejected is given: a fixed set, so that they may be
+// used as metric labels.
+const (
+	RejectSchemaID = "schema_id" // enforcement: records without a schema ID registered for the topic (INVALID_RECORD)
+	RejectCorrupt  = "corrupt"   // bad CRC, compression or record framing (CORRUPT_MESSAGE)
+	RejectTooLarge = "too_large" // larger than the topic's max.message.bytes (MESSAGE_TOO_LARGE)
+	RejectOther    = "other"     // anything else: malformed batch, registry unavailable, sequence or epoch errors…
+)
+
 // Config is the broker's configuration.
 type Config struct {
 	NodeID         int32  // default 0
@@ -59,6 +91,7 @@ type Config struct {
 	EnforceByDefault bool
 	MaxRequestBytes  int32    // largest request frame accepted; default 100 MiB
 	Observer         Observer // may be nil
+	Metrics          Metrics  // may be nil
 
 	// OffsetsRetention is Kafka's offsets.retention.minutes (KIP-211): the
 	// committed offsets of a group without members expire this long after

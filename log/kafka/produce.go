@@ -20,6 +20,11 @@ package kafka
 // INVALID_PRODUCER_EPOCH and UNKNOWN_TOPIC_OR_PARTITION; an idempotent
 // producer's retry of a stored batch succeeds with the original offset.
 // The partitions of one request are appended concurrently.
+//
+// Config.Metrics learns of each batch stored (records and bytes; not an
+// idempotent retry's, which stores nothing) and each batch refused, with
+// its reason, when its topic exists: refusals of unknown topics are not
+// counted, so that topic labels stay the topics there are.
 
 import (
 	"context"
@@ -78,9 +83,11 @@ func (s *Server) produce(ctx context.Context, req *kmsg.ProduceRequest, clientID
 		switch {
 		case req.TransactionID != nil:
 			fail(kerr.TransactionalIDAuthorizationFailed.Code, "transactions are not supported")
+			s.rejectTopic(&rt, RejectOther)
 			continue
 		case req.Acks != -1 && req.Acks != 0 && req.Acks != 1:
 			fail(kerr.InvalidRequiredAcks.Code, fmt.Sprintf("acks %d is not -1, 0 or 1", req.Acks))
+			s.rejectTopic(&rt, RejectOther)
 			continue
 		}
 		t, ok := s.log.Topic(rt.Topic)
@@ -140,6 +147,9 @@ func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest,
 		if msg != "" {
 			sp.ErrorMessage = errMessage(msg)
 		}
+		if s.cfg.Metrics != nil {
+			s.cfg.Metrics.Rejected(t.Name, rejectReason(code), 0)
+		}
 	}
 	p, err := s.log.Partition(t.Name, sp.Partition)
 	if err != nil {
@@ -163,6 +173,9 @@ func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest,
 		return nil
 	}
 	if len(rejected) > 0 {
+		if s.cfg.Metrics != nil {
+			s.cfg.Metrics.Rejected(t.Name, RejectSchemaID, len(rejected))
+		}
 		sp.ErrorCode = kerr.InvalidRecord.Code
 		sp.ErrorRecords = make([]kmsg.ProduceResponseTopicPartitionErrorRecord, len(rejected))
 		for i, r := range rejected {
@@ -194,6 +207,11 @@ func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest,
 	}
 	sp.BaseOffset = res.BaseOffset
 	sp.LogStartOffset = res.LogStartOffset
+	if s.cfg.Metrics != nil && !res.Duplicate {
+		// Counted once stored: a failed fsync after this is a storage
+		// error, logged, not a refusal of the batch.
+		s.cfg.Metrics.Produced(t.Name, int(int32(binary.BigEndian.Uint32(batch[batchCountOffset:]))), len(batch))
+	}
 	if s.cfg.Observer != nil {
 		s.cfg.Observer.ObserveProducer(t.Name, clientID)
 	}
@@ -208,7 +226,7 @@ func (s *Server) producePartition(ctx context.Context, req *kmsg.ProduceRequest,
 				code = kerr.KafkaStorageError.Code
 			}
 			sp.BaseOffset, sp.LogStartOffset = -1, -1
-			fail(code, "the batch could not be made durable")
+			sp.ErrorCode, sp.ErrorMessage = code, errMessage("the batch could not be made durable")
 		}
 	}
 }

@@ -16,6 +16,10 @@ package kafka
 // flexible versions and v0 otherwise; ApiVersions' response header is
 // always v0. A produce with acks=0 gets no response. A panic in a handler
 // is logged and closes that connection only.
+//
+// Config.Metrics, when set, learns of connections opened and closed and of
+// each request answered, timed from the start of its handling until its
+// response is written (an acks=0 produce: until it is handled).
 
 import (
 	"bufio"
@@ -29,6 +33,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kbin"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -236,6 +241,10 @@ type request struct {
 // serveConn runs one connection until the client or the server ends it.
 func (s *Server) serveConn(c net.Conn) {
 	defer s.wg.Done()
+	if m := s.cfg.Metrics; m != nil {
+		m.Connection(1)
+		defer m.Connection(-1) // before wg.Done: after Close the gauge is back to 0
+	}
 	defer func() {
 		c.Close()
 		s.mu.Lock()
@@ -280,10 +289,18 @@ func (s *Server) serveConn(c net.Conn) {
 		<-writerDone
 	}()
 	for r := range reqs {
+		var start time.Time
+		if s.cfg.Metrics != nil {
+			start = time.Now()
+		}
 		rp, err := s.handle(ctx, r, remote, logger)
 		if err != nil {
 			logger.Warn("kafka: closing connection", "api", kmsg.NameForKey(r.key), "version", r.version, "client", r.clientID, "err", err)
 			return
+		}
+		rp.start = start
+		if rp.resp == nil && s.cfg.Metrics != nil {
+			s.cfg.Metrics.Request(kmsg.NameForKey(r.key), time.Since(start)) // acks=0: no response to wait for
 		}
 		if _, ok := r.kreq.(*kmsg.ProduceRequest); ok {
 			// Produce keeps nothing of its request: the log copied the
@@ -303,12 +320,13 @@ func (s *Server) serveConn(c net.Conn) {
 // reply is a handled request on its way to the client: resp is nil for an
 // acks=0 produce; wait, when set, must return before resp is sent;
 // release, when set, is called once resp is encoded (it frees buffers resp
-// aliases).
+// aliases); start is when its handling began, for Config.Metrics.
 type reply struct {
 	r       *request
 	resp    kmsg.Response
 	wait    func(context.Context)
 	release func()
+	start   time.Time
 }
 
 // writeReplies sends a connection's responses in request order, each after
@@ -333,6 +351,9 @@ func (s *Server) writeReplies(ctx context.Context, cancel context.CancelFunc, c 
 			for range replies { // let the handler loop finish; nothing more is sent
 			}
 			return
+		}
+		if s.cfg.Metrics != nil {
+			s.cfg.Metrics.Request(kmsg.NameForKey(rp.r.key), time.Since(rp.start))
 		}
 		if cap(buf) > maxKeptResponseBuffer {
 			buf = nil // do not pin a very large fetch response per idle connection
