@@ -140,6 +140,11 @@ func newFixture(t testing.TB) *fixture {
 			{Name: "clickstream", Partitions: []ui.BrokerPartition{{ID: 0, EndOffset: 1}}},
 			{Name: "__consumer_offsets", Partitions: []ui.BrokerPartition{{ID: 0}}},
 		},
+		lags: []ui.GroupLag{
+			{Group: "analytics", Partition: 0, Committed: 2, EndOffset: 2, Lag: 0},
+			{Group: "billing-orders", Partition: 0, Committed: 1, EndOffset: 2, Lag: 1},
+			{Group: "billing-orders", Partition: 1, Committed: 5, EndOffset: 7, Lag: 2},
+		},
 		messages: map[string][]ui.Message{
 			"orders": {
 				{Partition: 0, Offset: 1, Time: base, Key: []byte("order-41"), Value: wire(orderID, `{"id":"order-41","note":"gift wrap"}`), Headers: map[string][]byte{"trace": []byte("abc123")}},
@@ -165,10 +170,12 @@ func wire(id int, payload string) []byte {
 	return append(binary.BigEndian.AppendUint32([]byte{0}, uint32(id)), payload...)
 }
 
-// fakeBroker serves fixed topics and records.
+// fakeBroker serves fixed topics, records and consumer group lags (all
+// of them of orders).
 type fakeBroker struct {
 	topics   []ui.BrokerTopic
 	messages map[string][]ui.Message
+	lags     []ui.GroupLag
 	err      error
 }
 
@@ -182,6 +189,13 @@ func (b *fakeBroker) Latest(ctx context.Context, topic string, n int) ([]ui.Mess
 		msgs = msgs[len(msgs)-n:]
 	}
 	return msgs, b.err
+}
+
+func (b *fakeBroker) GroupLags(ctx context.Context, topic string) ([]ui.GroupLag, error) {
+	if topic != "orders" {
+		return nil, b.err
+	}
+	return b.lags, b.err
 }
 
 // jsonDecoder decodes payloads written by a JSON Schema serializer: the

@@ -292,3 +292,53 @@ func TestWantsHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestTopicPageConsumerGroups(t *testing.T) {
+	f := newFixture(t)
+	rowRE := regexp.MustCompile(`(?s)<tr><th scope="row"><code>([^<]+)</code></th><td class="numeric">(\d+)</td><td class="numeric">(\d+)</td><td class="numeric">(\d+)</td><td class="numeric">(\d+)</td></tr>`)
+	totalRE := regexp.MustCompile(`(?s)Total lag of ([^<]+)</th>.*?data-testid="group-total"><strong[^>]*>(\d+)</strong>`)
+
+	t.Run("Rows", func(t *testing.T) {
+		_, body, _ := get(t, ui.New(f.deps()), "/ui/topics/orders")
+		var rows []string
+		for _, m := range rowRE.FindAllStringSubmatch(body, -1) {
+			rows = append(rows, strings.Join(m[1:], " "))
+		}
+		want := []string{"analytics 0 2 2 0", "billing-orders 0 1 2 1", "billing-orders 1 5 7 2"}
+		if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+			t.Errorf("rows (group partition committed end lag):\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+		}
+		var totals []string
+		for _, m := range totalRE.FindAllStringSubmatch(body, -1) {
+			totals = append(totals, m[1]+" "+m[2])
+		}
+		if got, want := strings.Join(totals, ", "), "analytics 0, billing-orders 3"; got != want {
+			t.Errorf("totals %q, want %q", got, want)
+		}
+		checkPage(t, body)
+	})
+	t.Run("NoGroups", func(t *testing.T) {
+		_, body, _ := get(t, ui.New(f.deps()), "/ui/topics/clickstream")
+		if !strings.Contains(body, "Consumer groups") || !strings.Contains(body, "No consumer group has committed offsets on this topic.") {
+			t.Errorf("clickstream page lacks the consumer groups section saying there are none")
+		}
+	})
+	t.Run("BrokerOff", func(t *testing.T) {
+		deps := f.deps()
+		deps.Broker = nil
+		status, body, _ := get(t, ui.New(deps), "/ui/topics/orders")
+		if status != 200 || strings.Contains(body, "Consumer groups") {
+			t.Errorf("status %d; the page has a consumer groups section with the broker off", status)
+		}
+	})
+	t.Run("BrokerFails", func(t *testing.T) {
+		broken := *f.Broker
+		broken.err = errors.New("log closed")
+		deps := f.deps()
+		deps.Broker = &broken
+		_, body, _ := get(t, ui.New(deps), "/ui/topics/orders")
+		if !strings.Contains(body, "The broker could not read the consumer groups&#39; offsets.") || strings.Contains(body, "log closed") {
+			t.Errorf("the page does not say the offsets could not be read, or shows the broker's error")
+		}
+	})
+}

@@ -197,6 +197,30 @@ type topicView struct {
 	Subjects    []subjectSummary
 	Messages    []messageView
 	MessagesErr bool
+	Groups      []groupLags
+	GroupsErr   bool
+}
+
+// groupLags is one consumer group's lag on a topic: per partition, and
+// their sum.
+type groupLags struct {
+	Name       string
+	Partitions []GroupLag
+	Total      int64
+}
+
+// byGroup gathers lags (sorted by group) into one groupLags per group.
+func byGroup(lags []GroupLag) []groupLags {
+	var out []groupLags
+	for _, l := range lags {
+		if len(out) == 0 || out[len(out)-1].Name != l.Group {
+			out = append(out, groupLags{Name: l.Group})
+		}
+		g := &out[len(out)-1]
+		g.Partitions = append(g.Partitions, l)
+		g.Total += l.Lag
+	}
+	return out
 }
 
 func (s *server) topic(w http.ResponseWriter, r *http.Request) {
@@ -235,6 +259,12 @@ func (s *server) topic(w http.ResponseWriter, r *http.Request) {
 			view.MessagesErr = true
 		}
 		view.Messages = s.viewMessages(ctx, msgs)
+		lags, err := s.Broker.GroupLags(ctx, name)
+		if err != nil {
+			s.Logger.WarnContext(ctx, "ui: consumer group lags", "topic", name, "err", err)
+			view.GroupsErr = true
+		}
+		view.Groups = byGroup(lags)
 	}
 	t := view.Entry.View.Topic
 	key := subjectSummary{Role: "Key", Name: t.KeySubject, Declared: t.KeySubject != ""}

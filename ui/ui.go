@@ -23,13 +23,27 @@ import (
 )
 
 // Broker is what the UI needs from the log: topics with their partitions'
-// offsets, and the newest records of a topic. Main implements it over the
-// bundled broker (or an external cluster).
+// offsets, the newest records of a topic, and how far behind its consumer
+// groups are. Main implements it over the bundled broker (or an external
+// cluster).
 type Broker interface {
 	// Topics lists every topic.
 	Topics(ctx context.Context) ([]BrokerTopic, error)
 	// Latest returns the newest n records of topic across its partitions.
 	Latest(ctx context.Context, topic string, n int) ([]Message, error)
+	// GroupLags returns the committed offsets of every consumer group on
+	// topic's partitions with their lag, sorted by group and partition;
+	// none when no group committed offsets of topic.
+	GroupLags(ctx context.Context, topic string) ([]GroupLag, error)
+}
+
+// GroupLag is one consumer group's position on one partition: the offset it
+// committed (the next it will read), the partition's end offset, and Lag,
+// the records between them (0 when the group is ahead).
+type GroupLag struct {
+	Group                     string
+	Partition                 int32
+	Committed, EndOffset, Lag int64
 }
 
 // BrokerTopic is a topic as the log holds it.

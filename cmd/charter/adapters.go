@@ -22,8 +22,11 @@ func (o catalogObserver) ObserveConsumer(topic, group string) {
 	o.keeper.Observe(topic, catalog.Consumes, group)
 }
 
-// uiBroker shows the bundled broker's topics and records in the web UI.
+// uiBroker shows the bundled broker's topics, records and consumer group
+// lag in the web UI.
 type uiBroker struct{ server *kafka.Server }
+
+var _ ui.Broker = uiBroker{}
 
 func (b uiBroker) Topics(context.Context) ([]ui.BrokerTopic, error) {
 	topics := b.server.Topics()
@@ -45,6 +48,16 @@ func (b uiBroker) Latest(ctx context.Context, topic string, n int) ([]ui.Message
 	out := make([]ui.Message, len(msgs))
 	for i, m := range msgs {
 		out[i] = ui.Message{Partition: m.Partition, Offset: m.Offset, Time: m.Time, Key: m.Key, Value: m.Value, Headers: m.Headers}
+	}
+	return out, nil
+}
+
+func (b uiBroker) GroupLags(_ context.Context, topic string) ([]ui.GroupLag, error) {
+	var out []ui.GroupLag
+	for _, l := range b.server.GroupLags() {
+		if l.Topic == topic {
+			out = append(out, ui.GroupLag{Group: l.Group, Partition: l.Partition, Committed: l.Committed, EndOffset: l.HighWatermark, Lag: l.Lag})
+		}
 	}
 	return out, nil
 }

@@ -23,8 +23,8 @@ type broker struct {
 }
 
 // startBroker opens the log under the data directory and serves the Kafka
-// protocol on cfg.kafkaAddr, enforcing schema IDs against svc; its metrics
-// are registered on reg.
+// protocol on cfg.kafkaAddr, enforcing schema IDs against svc; its metrics,
+// consumer group lag among them, are registered on reg.
 func startBroker(cfg serveConfig, svc *registry.Service, observer kafka.Observer, reg prometheus.Registerer, logger *slog.Logger) (*broker, error) {
 	ln, err := net.Listen("tcp", cfg.kafkaAddr)
 	if err != nil {
@@ -55,6 +55,7 @@ func startBroker(cfg serveConfig, svc *registry.Service, observer kafka.Observer
 		ln.Close()
 		return nil, fmt.Errorf("kafka: %w", err)
 	}
+	reg.MustRegister(newLagCollector(srv.GroupLags))
 	b := &broker{log: lg, server: srv, ln: ln, errc: make(chan error, 1)}
 	go func() { b.errc <- srv.Serve(ln) }()
 	return b, nil
