@@ -123,11 +123,28 @@ func (m *brokerMetrics) Fetched(topic string, bytes int) {
 
 func (m *brokerMetrics) Connection(delta int) { m.connections.Add(float64(delta)) }
 
+// TopicDeleted drops the topic's series, so that deleted topics (typos
+// auto-created, say) do not stay on /metrics until a restart.
+func (m *brokerMetrics) TopicDeleted(topic string) {
+	m.topics.drop(topic)
+	labels := prometheus.Labels{"topic": topic}
+	for _, v := range []*prometheus.CounterVec{m.producedRecords, m.producedBytes, m.rejectedBatches, m.rejectedRecords, m.fetchedBytes} {
+		v.DeletePartialMatch(labels)
+	}
+}
+
 // memo keeps a value per key, made once: a read-locked lookup after the
 // first call.
 type memo[T any] struct {
 	mu sync.RWMutex
 	m  map[string]T
+}
+
+// drop forgets key's value.
+func (c *memo[T]) drop(key string) {
+	c.mu.Lock()
+	delete(c.m, key)
+	c.mu.Unlock()
 }
 
 func (c *memo[T]) get(key string, build func() T) T {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -134,5 +135,17 @@ func TestBrokerMetrics(t *testing.T) {
 	timed, _ := metricValue(t, metrics, `charter_kafka_request_duration_seconds_count{api="Produce"}`)
 	if requests != timed {
 		t.Errorf("%v Produce requests counted and %v timed, want the same", requests, timed)
+	}
+
+	// A deleted topic's series go with it.
+	adm := kadm.NewClient(newClient(t, addr))
+	if resp, err := adm.DeleteTopics(ctx, "orders"); err != nil || resp.Error() != nil {
+		t.Fatalf("delete topic: %v %v", err, resp.Error())
+	}
+	_, metrics = get(t, base+"/metrics")
+	for line := range strings.Lines(metrics) {
+		if strings.HasPrefix(line, "charter_kafka_") && strings.Contains(line, `topic="orders"`) {
+			t.Errorf("series of the deleted topic: %s", line)
+		}
 	}
 }

@@ -67,6 +67,8 @@ type Metrics interface {
 	Fetched(topic string, bytes int)
 	// Connection is +1 when a client connects and -1 when it leaves.
 	Connection(delta int)
+	// TopicDeleted is a topic deleted: its series may go.
+	TopicDeleted(topic string)
 }
 
 // The reasons Metrics.Rejected is given: a fixed set, so that they may be

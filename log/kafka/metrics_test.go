@@ -1,6 +1,7 @@
 package kafka_test
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +23,7 @@ type fakeMetrics struct {
 	rejectedRecords map[string]int // by topic
 	fetched         map[string]int // bytes, by topic
 	conns, maxConns int
+	deleted         []string
 }
 
 func newFakeMetrics() *fakeMetrics {
@@ -58,6 +60,12 @@ func (m *fakeMetrics) Fetched(topic string, bytes int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.fetched[topic] += bytes
+}
+
+func (m *fakeMetrics) TopicDeleted(topic string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.deleted = append(m.deleted, topic)
 }
 
 func (m *fakeMetrics) Connection(delta int) {
@@ -129,10 +137,16 @@ func TestMetrics(t *testing.T) {
 		t.Fatalf("fetch returned %d bytes, want both stored batches, %d", sent, len(good)+len(quiet))
 	}
 
+	if _, err := mustAdmin(t, b.addr).DeleteTopics(testContext(t), "strict"); err != nil {
+		t.Fatal(err)
+	}
 	if err := b.srv.Close(); err != nil {
 		t.Fatal(err)
 	}
 	m.mu.Lock()
+	if !slices.Equal(m.deleted, []string{"strict"}) {
+		t.Errorf("topics reported deleted: %v, want [strict]", m.deleted)
+	}
 	defer m.mu.Unlock()
 	for _, tc := range []struct {
 		name      string

@@ -262,6 +262,9 @@ func (s *Server) deleteTopics(req *kmsg.DeleteTopicsRequest) kmsg.Response {
 				break
 			}
 			s.logger.Info("kafka: deleted topic", "topic", t.Name)
+			if s.cfg.Metrics != nil {
+				s.cfg.Metrics.TopicDeleted(t.Name)
+			}
 		}
 		if st.ErrorCode != 0 && st.ErrorMessage == nil {
 			st.ErrorMessage = errMessage(kerr.ErrorForCode(st.ErrorCode).Error())
