@@ -5,7 +5,8 @@ package kafka
 // stop, and the dispatch of group requests; group_member.go is the
 // membership state machine (JoinGroup, SyncGroup, Heartbeat, LeaveGroup),
 // group_offsets.go the committed offsets and their durability in
-// __consumer_offsets, group_expire.go their expiry (offsets.retention),
+// __consumer_offsets, group_meta.go the group metadata records kept there
+// too, group_expire.go the expiry of offsets (offsets.retention),
 // group_admin.go FindCoordinator, ListGroups, DescribeGroups and
 // DeleteGroups.
 //
@@ -17,6 +18,8 @@ package kafka
 // it, and block on the waiter's channel or ctx. Timers (rebalance, pending
 // sync, session) are time.AfterFunc callbacks that take the group lock and
 // check a token, so a timer that fired after being replaced does nothing.
+// Group metadata records are queued under the group lock and written by
+// one goroutine (groupWriter), so no group lock is held across their fsync.
 
 import (
 	"context"
@@ -61,8 +64,11 @@ const (
 // membership, rebalances, session timeouts, and committed offsets, which
 // it keeps durable in the compacted internal topic __consumer_offsets.
 type groups struct {
-	l      *log.Log // nil in some unit tests: then every topic is accepted
-	store  groupStore
+	l     *log.Log // nil in some unit tests: then every topic is accepted
+	store groupStore
+	// writer writes group metadata records, and the tombstones of deleted
+	// and expired groups, in order (see group_meta.go).
+	writer *groupWriter
 	self   node
 	logger *slog.Logger
 
@@ -110,6 +116,7 @@ func newGroups(l *log.Log, self node, cfg Config, logger *slog.Logger) (*groups,
 		gs.initialRebalanceDelay = max(cfg.GroupInitialRebalanceDelay, 0)
 	}
 	if err := gs.load(); err != nil {
+		gs.writer.close()
 		return nil, err
 	}
 	every := cfg.OffsetsRetentionCheckInterval
@@ -125,7 +132,7 @@ func newGroupsWith(store groupStore, self node, logger *slog.Logger) *groups {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &groups{
+	gs := &groups{
 		store:                 store,
 		self:                  self,
 		logger:                logger.With("component", "groups"),
@@ -137,6 +144,8 @@ func newGroupsWith(store groupStore, self node, logger *slog.Logger) *groups {
 		now:                   time.Now,
 		groups:                make(map[string]*group),
 	}
+	gs.writer = newGroupWriter(store, func() time.Time { return gs.now() }, gs.logger)
+	return gs
 }
 
 // handle answers the group APIs: FindCoordinator, JoinGroup, SyncGroup,
@@ -176,8 +185,9 @@ func (g *groups) handle(ctx context.Context, req kmsg.Request) (resp kmsg.Respon
 }
 
 // close stops the coordinator's timers and its expiry loop (waiting for a
-// sweep in progress) and answers every waiting JoinGroup and SyncGroup with
-// COORDINATOR_NOT_AVAILABLE. It does not close the log.
+// sweep in progress), answers every waiting JoinGroup and SyncGroup with
+// COORDINATOR_NOT_AVAILABLE, and writes the group metadata records still
+// queued. It does not close the log.
 func (g *groups) close() {
 	if g.closed.Swap(true) {
 		return
@@ -197,6 +207,7 @@ func (g *groups) close() {
 		gr.shutdown()
 		gr.mu.Unlock()
 	}
+	g.writer.close()
 }
 
 // get returns the group named name, creating it (Empty) when create is set;

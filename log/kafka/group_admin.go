@@ -164,7 +164,8 @@ func (gs *groups) deleteGroups(ctx context.Context, req *kmsg.DeleteGroupsReques
 	return resp
 }
 
-// deleteGroup deletes an Empty group and tombstones its offsets.
+// deleteGroup deletes an Empty group and tombstones its offsets and its
+// metadata record.
 func (gs *groups) deleteGroup(ctx context.Context, name string) int16 {
 	if gs.closed.Load() {
 		return kerr.CoordinatorNotAvailable.Code
@@ -199,11 +200,18 @@ func (gs *groups) deleteGroup(ctx context.Context, name string) int16 {
 	for tp := range g.offsets {
 		recs = append(recs, groupOffsetRecord(g.name, tp, nil))
 	}
-	g.mu.Unlock()
+	if g.hasMeta {
+		recs = append(recs, groupMetaTombstone(g.name))
+	}
 	if len(recs) == 0 {
+		g.mu.Unlock()
 		return 0
 	}
-	if err := gs.store.append(ctx, groupBuildBatch(recs, gs.now())); err != nil {
+	// Queued under the lock, after the group's metadata records; written
+	// without it.
+	done := gs.writer.send(ctx, recs...)
+	g.mu.Unlock()
+	if err := <-done; err != nil {
 		gs.logger.Warn("writing group deletion", "group", name, "err", err)
 		// Bring it back unless the name was taken meanwhile.
 		g.mu.Lock()

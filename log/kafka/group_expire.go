@@ -11,14 +11,24 @@ package kafka
 // with manual commits, or kcat), that is each offset's own commit time.
 // Kafka itself counts only from the time the group became empty, and would
 // expire an offset committed to it a moment ago; here a fresh commit lives
-// its full retention. Groups loaded from the log count as empty since the
-// load (see load).
+// its full retention.
+//
+// The time a group became empty survives a restart: it is the state time
+// of the group's metadata record (group_meta.go), written when the group
+// empties, and superseded by the one written when a rebalance ends with
+// members. A loaded group whose last record says Empty counts as empty
+// since then; any other loaded group (members at its last record, or no
+// record: a standalone group, or a log from before such records) counts as
+// empty since the load (see load).
 //
 // A sweep writes one batch of tombstones per group to __consumer_offsets,
 // so that compaction reclaims the keys and a restart does not bring them
 // back, then drops the offsets from memory. An Empty group left without
 // offsets is removed (Kafka moves it to Dead), so ListGroups no longer
-// shows it. The sweep holds the group's commitMu across the append, as
+// shows it; its metadata record, if it has one, is tombstoned in the same
+// batch. The batch goes through the coordinator's groupWriter, after the
+// group's metadata records, and the sweep waits for it with the group lock
+// released. The sweep holds the group's commitMu across the write, as
 // commits and deletions do, so no commit to that group interleaves with it.
 
 import (
@@ -96,20 +106,27 @@ func (gs *groups) expireGroup(ctx context.Context, g *group, now time.Time) (exp
 			gone = append(gone, tp)
 		}
 	}
-	if len(gone) > 0 {
-		slices.SortFunc(gone, func(a, b groupTP) int {
-			return cmp.Or(cmp.Compare(a.topic, b.topic), cmp.Compare(a.partition, b.partition))
-		})
-		recs := make([]kmsg.Record, len(gone))
-		for i, tp := range gone {
-			recs[i] = groupOffsetRecord(g.name, tp, nil)
-		}
+	slices.SortFunc(gone, func(a, b groupTP) int {
+		return cmp.Or(cmp.Compare(a.topic, b.topic), cmp.Compare(a.partition, b.partition))
+	})
+	recs := make([]kmsg.Record, 0, len(gone)+1)
+	for _, tp := range gone {
+		recs = append(recs, groupOffsetRecord(g.name, tp, nil))
+	}
+	if g.hasMeta && len(gone) == len(g.offsets) {
+		// The group goes: its metadata record with it.
+		recs = append(recs, groupMetaTombstone(g.name))
+	}
+	if len(recs) > 0 {
 		// Members may join while the tombstones are written; the offsets
 		// stay visible until they are durably gone. Commits, offset
 		// deletions and DeleteGroups wait on commitMu, so the offsets
-		// cannot change meanwhile.
+		// cannot change meanwhile. The batch is queued under the lock,
+		// so a metadata record of a member joining meanwhile follows
+		// the tombstone.
+		done := gs.writer.send(ctx, recs...)
 		g.mu.Unlock()
-		err := gs.store.append(ctx, groupBuildBatch(recs, now))
+		err := <-done
 		g.mu.Lock()
 		if err != nil {
 			gs.logger.Warn("writing expired offsets", "group", g.name, "err", err)
@@ -118,7 +135,9 @@ func (gs *groups) expireGroup(ctx context.Context, g *group, now time.Time) (exp
 		for _, tp := range gone {
 			delete(g.offsets, tp)
 		}
-		gs.logger.Debug("group offsets expired", "group", g.name, "offsets", len(gone), "left", len(g.offsets))
+		if len(gone) > 0 {
+			gs.logger.Debug("group offsets expired", "group", g.name, "offsets", len(gone), "left", len(g.offsets))
+		}
 	}
 	if !g.idle() || len(g.offsets) > 0 {
 		return len(gone), false

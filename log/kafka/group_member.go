@@ -75,9 +75,13 @@ type group struct {
 
 	offsets map[groupTP]groupOffset
 	// emptySince is when the group last became Empty (its last member
-	// gone), or when the coordinator loaded it; zero for a group that never
-	// had members, whose offsets expire by their commit times.
+	// gone); for a loaded group, when its last metadata record says it
+	// became Empty, else the load. Zero for a group that never had
+	// members, whose offsets expire by their commit times.
 	emptySince time.Time
+	// hasMeta is set once a metadata record of the group was queued or
+	// loaded: deletion and expiry then tombstone it (group_meta.go).
+	hasMeta bool
 }
 
 // groupMember is a member of a group.
@@ -578,6 +582,7 @@ func (g *group) completeRebalance() {
 		g.emptySince = g.gs.now()
 		g.protocol = ""
 		g.leader = ""
+		g.storeMeta()
 		g.gs.logger.Debug("group empty", "group", g.name, "generation", g.generation)
 		return
 	}
@@ -587,6 +592,7 @@ func (g *group) completeRebalance() {
 	}
 	g.protocol = g.selectProtocol(ordered)
 	g.state = groupCompletingRebalance
+	g.storeMeta()
 	g.gs.logger.Debug("group rebalanced", "group", g.name, "generation", g.generation,
 		"members", len(g.members), "protocol", g.protocol, "leader", g.leader)
 

@@ -6,7 +6,12 @@ package kafka
 // group, topic, partition; value: OffsetCommitValue v3 = offset, leader
 // epoch, metadata, commit time; a deletion is a tombstone), written as an
 // uncompressed RecordBatch v2 with a synced append before the commit is
-// acknowledged. On start the whole topic is replayed.
+// acknowledged. The same topic holds each group's metadata (key:
+// GroupMetadataKey v2 = group; value: GroupMetadataValue v3 = protocol
+// type, generation, protocol, leader, state time, members; a deleted or
+// expired group: a tombstone), written as its state changes (see
+// group_meta.go); replay tells the two apart by the key's version. On start
+// the whole topic is replayed.
 
 import (
 	"cmp"
@@ -206,13 +211,17 @@ func groupOffsetRecord(group string, tp groupTP, c *groupOffset) kmsg.Record {
 }
 
 // load replays __consumer_offsets into memory. The groups it brings back
-// have no members, and neither whether they had any nor since when they
-// are empty is stored (Kafka keeps that in group metadata records, which
-// this coordinator does not write): each counts as empty since now, so a
-// restart never expires offsets sooner than retention after it.
+// have no members. A group whose last metadata record says it was Empty
+// (no members, and the time it became so) counts as empty since then; any
+// other group (its last record has members, or it has none: a standalone
+// group, or a log written before this coordinator wrote metadata) counts as
+// empty since now, so a restart never expires its offsets sooner than
+// retention after it. Metadata of a group without offsets brings nothing
+// back.
 func (gs *groups) load() error {
 	start := gs.now()
 	var n int
+	meta := make(map[string]*kmsg.GroupMetadataValue)
 	err := gs.store.replay(func(b *kmsg.RecordBatch) error {
 		if b.Attributes&0x20 != 0 { // control batch
 			return nil
@@ -226,7 +235,7 @@ func (gs *groups) load() error {
 			gs.logger.Warn("skipping corrupt batch in "+groupOffsetsTopic, "offset", b.FirstOffset, "err", err)
 		}
 		for _, r := range recs {
-			gs.apply(r)
+			gs.apply(r, meta)
 			n++
 		}
 		return nil
@@ -237,20 +246,48 @@ func (gs *groups) load() error {
 	for _, g := range gs.all() {
 		g.mu.Lock()
 		g.emptySince = start
+		if v := meta[g.name]; v != nil {
+			g.hasMeta = true
+			if len(v.Members) == 0 && v.Version >= 2 && v.CurrentStateTimestamp >= 0 {
+				g.emptySince = time.UnixMilli(v.CurrentStateTimestamp)
+			}
+		}
 		g.mu.Unlock()
 	}
 	gs.logger.Debug("committed offsets loaded", "records", n, "groups", len(gs.groups))
 	return nil
 }
 
-// apply applies one replayed record.
-func (gs *groups) apply(r kmsg.Record) {
+// apply applies one replayed record: an offset commit (key versions 0 and
+// 1) to the group's offsets, group metadata (key version 2) to meta, the
+// last value of each group's metadata (a tombstone removes it), as Kafka's
+// GroupMetadataManager tells them apart.
+func (gs *groups) apply(r kmsg.Record, meta map[string]*kmsg.GroupMetadataValue) {
 	if len(r.Key) < 2 {
 		return
 	}
-	if v := int16(binary.BigEndian.Uint16(r.Key)); v != 0 && v != 1 {
-		return // group metadata (v2) and anything else: not ours to restore
+	switch int16(binary.BigEndian.Uint16(r.Key)) {
+	case 0, 1:
+		gs.applyOffset(r)
+	case 2:
+		var k kmsg.GroupMetadataKey
+		if err := k.ReadFrom(r.Key); err != nil {
+			return
+		}
+		if r.Value == nil {
+			delete(meta, k.Group)
+			return
+		}
+		v := kmsg.NewGroupMetadataValue()
+		if err := v.ReadFrom(r.Value); err != nil {
+			return
+		}
+		meta[k.Group] = &v
 	}
+}
+
+// applyOffset applies one replayed offset commit or tombstone.
+func (gs *groups) applyOffset(r kmsg.Record) {
 	var k kmsg.OffsetCommitKey
 	if err := k.ReadFrom(r.Key); err != nil {
 		return
@@ -288,7 +325,7 @@ func groupStoreErrCode(err error) int16 {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return kerr.RequestTimedOut.Code
-	case errors.Is(err, log.ErrClosed), errors.Is(err, log.ErrUnknownTopic):
+	case errors.Is(err, log.ErrClosed), errors.Is(err, log.ErrUnknownTopic), errors.Is(err, errGroupsClosed):
 		return kerr.CoordinatorNotAvailable.Code
 	}
 	return kerr.UnknownServerError.Code
